@@ -8,6 +8,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.redisops.sentinel.plugins.module_utils.client import RedisModuleError
 from ansible_collections.redisops.sentinel.plugins.module_utils.reply_values import int_or_none
 
 # Sentinel accepts any name in SENTINEL MONITOR, but writes it unquoted into its
@@ -93,3 +94,17 @@ def sentinel_summary(raw):
 
 def is_no_such_master(error_text):
     return 'no such master' in error_text.lower()
+
+
+def read_master(server, name):
+    """SENTINEL MASTER name as a dict, or None when the Sentinel does not monitor name.
+
+    server: a client.RedisServer logged in to the Sentinel; any other error
+    (connection, authentication) propagates as RedisModuleError.
+    """
+    try:
+        return reply_to_dict(server.read('SENTINEL', 'MASTER', name))
+    except RedisModuleError as exc:
+        if exc.reply and is_no_such_master(exc.reply):
+            return None
+        raise

@@ -215,9 +215,9 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.command_log import CommandLog, render_command
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import (
-    is_no_such_master,
     master_name_error,
     master_summary,
+    read_master,
     replica_summary,
     reply_to_dict,
     sentinel_summary,
@@ -305,12 +305,9 @@ class SentinelQuery:
     def masters(self, name):
         if name is None:
             return [reply_to_dict(entry) for entry in self.ask('SENTINEL', 'MASTERS')]
-        try:
-            return [reply_to_dict(self.ask('SENTINEL', 'MASTER', name))]
-        except RedisModuleError as exc:
-            if exc.reply and is_no_such_master(exc.reply):
-                return []
-            raise
+        self.log.commands.append('%s: %s' % (self.server.address, render_command(('SENTINEL', 'MASTER', name))))
+        raw = read_master(self.server, name)
+        return [] if raw is None else [raw]
 
     def ckquorum(self, name):
         try:

@@ -261,7 +261,6 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.addresses import
 from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     REDIS_DEFAULT_PORT,
     SENTINEL_DEFAULT_PORT,
-    RedisModuleError,
     check_port,
     login_argument_spec,
     refuse_bad_input,
@@ -269,10 +268,9 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     validate_login,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import (
-    is_no_such_master,
     master_name_error,
     master_summary,
-    reply_to_dict,
+    read_master,
 )
 
 # option name -> (SENTINEL SET parameter, key in master_summary, smallest valid value)
@@ -413,16 +411,6 @@ class MonitorPlan:
                     self.set(parameter, arguments)
             elif resend_unreported:
                 self.set(parameter, arguments)
-
-
-def read_master(server, name):
-    """The raw SENTINEL MASTER reply as a dict, or None when the name is not monitored."""
-    try:
-        return reply_to_dict(server.read('SENTINEL', 'MASTER', name))
-    except RedisModuleError as exc:
-        if exc.reply and is_no_such_master(exc.reply):
-            return None
-        raise
 
 
 def address_for_monitor(server, host):

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from conftest import BIN, PASSWORD, WRONG_PASSWORD, free_port, sentinel_lines
+from tests.support.paths import BIN
+from tests.support.servers import PASSWORD, WRONG_PASSWORD, free_port, sentinel_lines
 
 MODULES = ('redis_replication', 'sentinel_monitor', 'sentinel_info')
 

@@ -6,7 +6,7 @@ import subprocess
 
 import redis
 
-from conftest import PASSWORD, binary, free_port, wait_until
+from tests.support.servers import PASSWORD, binary, free_port, wait_until
 
 
 def replica_args(instance, primary_port, **extra):

@@ -4,7 +4,7 @@
 
 import pytest
 
-from conftest import PASSWORD, free_port, sentinel_lines, wait_until
+from tests.support.servers import PASSWORD, free_port, sentinel_lines, wait_until
 
 SENTINEL_PASSWORD = 'sentinel-Pa55-0c1d'
 

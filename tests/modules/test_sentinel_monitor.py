@@ -5,7 +5,7 @@
 import pytest
 import redis
 
-from conftest import PASSWORD, sentinel_lines, wait_until
+from tests.support.servers import PASSWORD, sentinel_lines, wait_until
 
 
 def monitor_args(sentinel, primary, **extra):
