@@ -1,14 +1,33 @@
 # redisops.sentinel: every command the README gives, and the CI entry point.
 SHELL := /bin/bash
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: test test-modules sanity prerequisites venv clean
+LOCAL_VERSION := 8.0.2
+LOCAL_SOURCE := .local/source-redis-$(LOCAL_VERSION).yml
+
+.PHONY: local status local-clean test test-modules test-roles sanity lint prerequisites venv clean
+
+## make local: a primary, 2 replicas and 3 Sentinels on this machine's loopback.
+## LOCAL_ARGS passes more arguments to ansible-playbook, e.g. LOCAL_ARGS=-v.
+local: venv
+	@mkdir -p .local
+	scripts/fetch-source --flavor redis --version $(LOCAL_VERSION) --vars-file $(LOCAL_SOURCE) >/dev/null
+	$(BIN)/ansible-playbook site.yml -e @$(LOCAL_SOURCE) $(LOCAL_ARGS)
+	$(BIN)/ansible-playbook playbooks/status.yml
+
+## make status: the table of the local deployment.
+status: venv
+	$(BIN)/ansible-playbook playbooks/status.yml
+
+## make local-clean: stop and remove the local deployment (its data too).
+local-clean: venv
+	$(BIN)/ansible-playbook playbooks/remove.yml -e redisops_remove_confirm=yes
 
 ## make test: every test the repository has (CI runs exactly this).
-test: test-modules sanity
+test: test-modules test-roles sanity lint
 
 venv: $(STAMP)
 
@@ -24,9 +43,17 @@ prerequisites:
 test-modules: venv prerequisites
 	$(BIN)/pytest tests/modules
 
+## Roles and playbooks: real builds and deployments on this machine.
+test-roles: venv prerequisites
+	$(BIN)/pytest tests/roles
+
 ## ansible-test sanity on the built collection.
 sanity: venv
-	VENV_BIN=$(CURDIR)/$(BIN) scripts/run-sanity
+	VENV_BIN=$(abspath $(BIN)) scripts/run-sanity
+
+## ansible-lint, production profile, on the roles and playbooks.
+lint: venv
+	$(BIN)/ansible-lint --offline --profile production
 
 clean:
 	rm -rf $(VENV) .build tests/output

@@ -1,0 +1,235 @@
+# Copyright: (c) 2026, redisops.sentinel developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The local default, as the README gives it: `make local` in a fresh copy of the
+checkout deploys a primary, two replicas and three Sentinels on this machine's
+loopback (ports 7000-7002 and 26379-26381), then everything a user does with it:
+run it again, run it in check mode, lose the primary, change a setting.
+
+As root this uses the system layout and init scripts (/etc/redis, /etc/init.d);
+`make local-clean` removes it all at the end. The ports must be free: a local
+deployment left running makes the tests fail at once, with a message saying so.
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.support.paths import REPO
+from tests.support.playbook_run import PlaybookRun
+from tests.support.servers import wait_until
+
+DATA_PORTS = (7000, 7001, 7002)
+SENTINEL_PORTS = (26379, 26380, 26381)
+MASTER = 'mymaster'
+COMPILE = r'redis_build : Compile \|'
+VENV = REPO / '.venv'
+
+
+def port_in_use(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(('127.0.0.1', port)) == 0
+
+
+class LocalDeployment:
+    """A fresh copy of the checkout and the commands a user runs in it."""
+
+    def __init__(self, checkout):
+        self.checkout = checkout
+        # The checkout's own ansible.cfg and the user's caches, as for a user.
+        self.env = {key: value for key, value in os.environ.items()
+                    if not key.startswith('ANSIBLE_') and key != 'REDISOPS_CACHE_DIR'}
+        self.env.update(ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0')
+
+    def make(self, target, extra_args=''):
+        command = ['make', target, 'VENV=%s' % VENV]
+        if extra_args:
+            command.append('LOCAL_ARGS=%s' % extra_args)
+        completed = subprocess.run(command, cwd=self.checkout, env=self.env, capture_output=True, text=True,
+                                   timeout=1800, check=False)
+        return PlaybookRun(command, completed)
+
+    def playbook(self, *args):
+        command = [str(VENV / 'bin' / 'ansible-playbook')] + list(args)
+        completed = subprocess.run(command, cwd=self.checkout, env=self.env, capture_output=True, text=True,
+                                   timeout=1800, check=False)
+        return PlaybookRun(command, completed)
+
+    @property
+    def password(self):
+        return (self.checkout / '.local' / 'redis_password').read_text().strip()
+
+    def data(self, port):
+        return redis.Redis(port=port, password=self.password, decode_responses=True, socket_timeout=5)
+
+    def sentinel(self, port):
+        return redis.Redis(port=port, password=self.password, decode_responses=True, socket_timeout=5)
+
+    def primary_port(self):
+        """The primary all three Sentinels report; fails unless they agree."""
+        views = set()
+        for port in SENTINEL_PORTS:
+            views.add(tuple(self.sentinel(port).execute_command('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER)))
+        assert len(views) == 1, 'the Sentinels disagree: %s' % views
+        return int(views.pop()[1])
+
+    def sentinel_state(self):
+        """Each Sentinel's myid and its config epoch of the primary."""
+        state = {}
+        for port in SENTINEL_PORTS:
+            client = self.sentinel(port)
+            master = dict(zip(*[iter(client.execute_command('SENTINEL', 'MASTER', MASTER))] * 2))
+            state[port] = (client.execute_command('SENTINEL', 'MYID'), master['config-epoch'])
+        return state
+
+
+def copy_checkout(target):
+    """The files of the checkout (tracked, or new and not ignored), as a fresh clone would have them."""
+    listed = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=REPO,
+                            capture_output=True, check=True).stdout.decode().split('\0')
+    for name in filter(None, listed):
+        source = REPO / name
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            destination.symlink_to(os.readlink(source))
+        elif source.is_file():
+            shutil.copy2(source, destination)
+    return target
+
+
+@pytest.fixture(scope='module')
+def deployment(tmp_path_factory):
+    busy = [port for port in DATA_PORTS + SENTINEL_PORTS if port_in_use(port)]
+    if busy:
+        pytest.fail('ports %s are in use: stop the local deployment (make local-clean) before these tests'
+                    % ', '.join(map(str, busy)))
+    local = LocalDeployment(copy_checkout(tmp_path_factory.mktemp('checkout')))
+    local.first_run = local.make('local')
+    yield local
+    cleaned = local.make('local-clean')
+    assert cleaned.returncode == 0, cleaned.explain()
+    still = [port for port in DATA_PORTS + SENTINEL_PORTS if port_in_use(port)]
+    assert not still, 'make local-clean left ports %s in use' % still
+
+
+def test_make_local_deploys_a_primary_two_replicas_and_three_sentinels(deployment):
+    assert deployment.first_run.returncode == 0, deployment.first_run.explain()
+    primary = deployment.data(7000).info('replication')
+    assert primary['role'] == 'master'
+    assert primary['connected_slaves'] == 2
+    for port in (7001, 7002):
+        replica = deployment.data(port).info('replication')
+        assert (replica['role'], replica['master_port'], replica['master_link_status']) == ('slave', 7000, 'up')
+    for port in SENTINEL_PORTS:
+        client = deployment.sentinel(port)
+        master = client.sentinel_master(MASTER)
+        assert (master['port'], master['num-slaves'], master['num-other-sentinels']) == (7000, 2, 2)
+        assert client.execute_command('SENTINEL', 'CKQUORUM', MASTER).startswith('OK 3 usable Sentinels')
+    # The layout of the classic hand setup, as root.
+    for port in DATA_PORTS:
+        config = Path('/etc/redis/redis_%d.conf' % port)
+        assert oct(config.stat().st_mode & 0o777) == '0o640'
+        assert Path('/etc/init.d/redis_%d' % port).is_file()
+        assert Path('/var/lib/redis/%d' % port).is_dir()
+        assert Path('/var/log/redis/redis_%d.log' % port).is_file()
+    for port in SENTINEL_PORTS:
+        assert oct(Path('/etc/redis/sentinel_%d.conf' % port).stat().st_mode & 0o777) == '0o640'
+        assert Path('/etc/init.d/sentinel_%d' % port).is_file()
+    assert subprocess.run(['pgrep', '-u', 'redis', '-c', 'redis-server'], capture_output=True, text=True,
+                          check=False).stdout.strip() == '3'
+    # make local ends with the status table.
+    assert re.search(r'local-2\s+127\.0\.0\.1:7001\s+replica\s+127\.0\.0\.1:7000\s+up', deployment.first_run.stdout)
+    assert deployment.password not in deployment.first_run.output
+
+
+def test_second_run_changes_nothing_and_compiles_nothing(deployment):
+    second = deployment.make('local')
+    assert second.returncode == 0, second.explain()
+    assert second.recap and all(counters['changed'] == 0 for counters in second.recap.values()), second.explain()
+    assert not second.ran(COMPILE)
+
+
+def test_check_mode_with_diff_reports_no_change_and_no_secret(deployment):
+    checked = deployment.playbook('site.yml', '--check', '--diff', '-v',
+                                  '-e', '@.local/source-redis-8.0.2.yml')
+    assert checked.returncode == 0, checked.explain()
+    assert all(counters['changed'] == 0 for counters in checked.recap.values()), checked.explain()
+    assert deployment.password not in checked.output
+
+
+def test_after_a_failover_a_rerun_changes_nothing_and_keeps_the_new_primary(deployment):
+    old_primary = deployment.primary_port()
+    pid = int(Path('/var/run/redis/redis_%d.pid' % old_primary).read_text())
+    os.kill(pid, 9)
+    new_primary = wait_until(lambda: deployment.primary_port() != old_primary and deployment.primary_port(), 60,
+                             'the Sentinels to promote a replica')
+    wait_until(lambda: deployment.data(new_primary).info('replication')['role'] == 'master', 30,
+               'the promoted replica to be a primary')
+    before = deployment.sentinel_state()
+
+    rerun = deployment.make('local')
+    assert rerun.returncode == 0, rerun.explain()
+    assert all(counters['changed'] == 0 for counters in rerun.recap.values()), rerun.explain()
+    assert 'is stopped and was left stopped' in rerun.stdout
+    assert deployment.primary_port() == new_primary
+    assert deployment.sentinel_state() == before
+
+    started = subprocess.run(['/etc/init.d/redis_%d' % old_primary, 'start'], capture_output=True, text=True,
+                             check=False)
+    assert started.returncode == 0, started.stdout + started.stderr
+    wait_until(lambda: deployment.data(old_primary).info('replication').get('master_port') == new_primary, 60,
+               'the old primary to come back as a replica of the new one')
+    wait_until(lambda: deployment.data(old_primary).info('replication')['master_link_status'] == 'up', 60,
+               'the old primary to finish its sync')
+    assert deployment.primary_port() == new_primary
+    status = subprocess.run(['/etc/init.d/redis_%d' % old_primary, 'status'], capture_output=True, text=True,
+                            check=False)
+    assert status.returncode == 0 and 'is running' in status.stdout
+
+
+def test_changing_maxmemory_applies_live_without_restart_or_failover(deployment):
+    primary = deployment.primary_port()
+    run_ids = {port: deployment.data(port).info('server')['run_id'] for port in DATA_PORTS}
+    changed = deployment.make('local', extra_args='-e redis_maxmemory=100mb')
+    assert changed.returncode == 0, changed.explain()
+    assert not changed.ran(r'Restart .* with its control script')
+    for port in DATA_PORTS:
+        client = deployment.data(port)
+        assert client.config_get('maxmemory')['maxmemory'] == '104857600'
+        assert client.info('server')['run_id'] == run_ids[port]
+        assert re.search(r'^maxmemory 100mb$', Path('/etc/redis/redis_%d.conf' % port).read_text(), re.M)
+    assert deployment.primary_port() == primary
+    again = deployment.make('local', extra_args='-e redis_maxmemory=100mb')
+    assert all(counters['changed'] == 0 for counters in again.recap.values()), again.explain()
+
+
+PREFLIGHT_ERRORS = [
+    ({'sentinel_quorum': 0}, 'sentinel_quorum is 0 with 3 Sentinels'),
+    ({'sentinel_quorum': 4}, 'the quorum exceeds the number of Sentinels'),
+    ({'sentinel_master_name': 'my master'}, 'sentinel_master_name "my master" may contain only letters'),
+    ({'redis_port': 70000}, 'redis_port of local-1 is 70000, out of the range 1-65535'),
+    ({'redis_port': 7000}, 'Port 7000 is used twice on one machine'),
+    ({'redis_bootstrap_primary': 'elsewhere'}, 'redis_bootstrap_primary is elsewhere, which is not a host of group redis'),
+    ({'redis_password': 'pass\nword'}, 'redis_password or sentinel_password contains a newline or another control character'),
+    ({'redis_source_checksum': 'md5:abc'}, 'redis_source_checksum'),
+]
+
+
+@pytest.mark.parametrize('overrides, message', PREFLIGHT_ERRORS, ids=[m[:40] for _o, m in PREFLIGHT_ERRORS])
+def test_bad_input_fails_before_any_change(deployment, overrides, message):
+    failed = deployment.playbook('site.yml', '-v', '-e', '@.local/source-redis-8.0.2.yml', '-e', json.dumps(overrides))
+    assert failed.returncode != 0
+    assert message in failed.output, failed.explain()
+    # The first play checks everything; nothing after it ran, nothing changed.
+    assert 'PLAY [Build and install Redis]' not in failed.stdout
+    assert all(counters['changed'] == 0 for counters in failed.recap.values())
+    assert deployment.password not in failed.output
+    if 'redis_password' in overrides:
+        assert 'pass\nword' not in failed.output and 'pass\\nword' not in failed.output
