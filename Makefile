@@ -4,11 +4,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
+TEST_STAMP := $(VENV)/.test-requirements-installed
 
 LOCAL_VERSION := 8.0.2
 LOCAL_SOURCE := .local/source-redis-$(LOCAL_VERSION).yml
 
-.PHONY: local status local-clean test test-modules test-roles sanity lint prerequisites venv clean
+.PHONY: local status local-clean test test-modules test-roles test-scenarios sanity lint prerequisites venv test-venv clean
 
 ## make local: a primary, 2 replicas and 3 Sentinels on this machine's loopback.
 ## LOCAL_ARGS passes more arguments to ansible-playbook, e.g. LOCAL_ARGS=-v.
@@ -27,7 +28,7 @@ local-clean: venv
 	$(BIN)/ansible-playbook playbooks/remove.yml -e redisops_remove_confirm=yes
 
 ## make test: every test the repository has (CI runs exactly this).
-test: test-modules test-roles sanity lint
+test: test-modules test-roles sanity lint test-scenarios
 
 venv: $(STAMP)
 
@@ -36,23 +37,35 @@ $(STAMP): requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+test-venv: $(TEST_STAMP)
+
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
 prerequisites:
 	scripts/install-test-prerequisites
 
 ## Modules against real redis-server and redis-sentinel processes on loopback.
-test-modules: venv prerequisites
+test-modules: test-venv prerequisites
 	$(BIN)/pytest tests/modules
 
 ## Roles and playbooks: real builds and deployments on this machine.
-test-roles: venv prerequisites
+test-roles: test-venv prerequisites
 	$(BIN)/pytest tests/roles
 
+## Molecule scenarios: separate hosts as podman containers, real failovers.
+## SCENARIOS=default runs one (or a few, space-separated).
+test-scenarios: test-venv
+	scripts/prepare-test-hosts
+	VENV_BIN=$(abspath $(BIN)) scripts/run-scenarios $(SCENARIOS)
+
 ## ansible-test sanity on the built collection.
-sanity: venv
+sanity: test-venv
 	VENV_BIN=$(abspath $(BIN)) scripts/run-sanity
 
 ## ansible-lint, production profile, on the roles and playbooks.
-lint: venv
+lint: test-venv
 	$(BIN)/ansible-lint --offline --profile production
 
 clean:

@@ -13,28 +13,19 @@ deployment left running makes the tests fail at once, with a message saying so.
 import json
 import os
 import re
-import shutil
-import socket
 import subprocess
 from pathlib import Path
 
 import pytest
 import redis
 
+from tests.support.local_default import DATA_PORTS, MASTER, SENTINEL_PORTS, copy_checkout, port_in_use
 from tests.support.paths import REPO
 from tests.support.playbook_run import PlaybookRun
 from tests.support.servers import wait_until
 
-DATA_PORTS = (7000, 7001, 7002)
-SENTINEL_PORTS = (26379, 26380, 26381)
-MASTER = 'mymaster'
 COMPILE = r'redis_build : Compile \|'
 VENV = REPO / '.venv'
-
-
-def port_in_use(port):
-    with socket.socket() as probe:
-        return probe.connect_ex(('127.0.0.1', port)) == 0
 
 
 class LocalDeployment:
@@ -71,13 +62,18 @@ class LocalDeployment:
     def sentinel(self, port):
         return redis.Redis(port=port, password=self.password, decode_responses=True, socket_timeout=5)
 
-    def primary_port(self):
-        """The primary all three Sentinels report; fails unless they agree."""
+    def agreed_primary_port(self):
+        """The primary port all three Sentinels report, or None while they disagree."""
         views = set()
         for port in SENTINEL_PORTS:
             views.add(tuple(self.sentinel(port).execute_command('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER)))
-        assert len(views) == 1, 'the Sentinels disagree: %s' % views
-        return int(views.pop()[1])
+        return int(views.pop()[1]) if len(views) == 1 else None
+
+    def primary_port(self):
+        """The primary all three Sentinels report; fails unless they agree."""
+        port = self.agreed_primary_port()
+        assert port is not None, 'the Sentinels disagree on the primary'
+        return port
 
     def sentinel_state(self):
         """Each Sentinel's myid and its config epoch of the primary."""
@@ -87,21 +83,6 @@ class LocalDeployment:
             master = dict(zip(*[iter(client.execute_command('SENTINEL', 'MASTER', MASTER))] * 2))
             state[port] = (client.execute_command('SENTINEL', 'MYID'), master['config-epoch'])
         return state
-
-
-def copy_checkout(target):
-    """The files of the checkout (tracked, or new and not ignored), as a fresh clone would have them."""
-    listed = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=REPO,
-                            capture_output=True, check=True).stdout.decode().split('\0')
-    for name in filter(None, listed):
-        source = REPO / name
-        destination = target / name
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_symlink():
-            destination.symlink_to(os.readlink(source))
-        elif source.is_file():
-            shutil.copy2(source, destination)
-    return target
 
 
 @pytest.fixture(scope='module')
@@ -168,8 +149,8 @@ def test_after_a_failover_a_rerun_changes_nothing_and_keeps_the_new_primary(depl
     old_primary = deployment.primary_port()
     pid = int(Path('/var/run/redis/redis_%d.pid' % old_primary).read_text())
     os.kill(pid, 9)
-    new_primary = wait_until(lambda: deployment.primary_port() != old_primary and deployment.primary_port(), 60,
-                             'the Sentinels to promote a replica')
+    new_primary = wait_until(lambda: deployment.agreed_primary_port() not in (None, old_primary)
+                             and deployment.agreed_primary_port(), 60, 'the Sentinels to agree on a promoted replica')
     wait_until(lambda: deployment.data(new_primary).info('replication')['role'] == 'master', 30,
                'the promoted replica to be a primary')
     before = deployment.sentinel_state()
@@ -207,6 +188,34 @@ def test_changing_maxmemory_applies_live_without_restart_or_failover(deployment)
         assert re.search(r'^maxmemory 100mb$', Path('/etc/redis/redis_%d.conf' % port).read_text(), re.M)
     assert deployment.primary_port() == primary
     again = deployment.make('local', extra_args='-e redis_maxmemory=100mb')
+    assert all(counters['changed'] == 0 for counters in again.recap.values()), again.explain()
+
+
+def test_a_setting_that_needs_a_restart_restarts_replicas_first_and_the_primary_after_a_failover(deployment):
+    old_primary = deployment.primary_port()
+    run_ids = {port: deployment.data(port).info('server')['run_id'] for port in DATA_PORTS}
+    (deployment.checkout / '.local' / 'restart-vars.yml').write_text('redis_config:\n  databases: 32\n')
+
+    restarted = deployment.make('local', extra_args='-e @.local/restart-vars.yml')
+    assert restarted.returncode == 0, restarted.explain()
+    order = [task.rsplit('| ', 1)[1] for task, _host, status in restarted.results
+             if re.search(r'Restart the data instance with its control script \|', task) and status == 'changed']
+    assert sorted(order) == ['redis_%d' % port for port in DATA_PORTS]
+    assert order[-1] == 'redis_%d' % old_primary, order
+    failover = [index for index, (task, _host, status) in enumerate(restarted.results)
+                if re.search(r'Move the primary role away through Sentinel', task) and status == 'changed']
+    primary_restart = [index for index, (task, _host, status) in enumerate(restarted.results)
+                       if task.endswith('| redis_%d' % old_primary) and 'Restart the data instance' in task]
+    assert failover and primary_restart and failover[0] < primary_restart[0]
+
+    new_primary = wait_until(deployment.agreed_primary_port, 30, 'the Sentinels to agree on the new primary')
+    assert new_primary != old_primary
+    for port in DATA_PORTS:
+        client = deployment.data(port)
+        assert client.config_get('databases')['databases'] == '32'
+        assert client.info('server')['run_id'] != run_ids[port]
+    assert deployment.data(old_primary).info('replication')['master_port'] == new_primary
+    again = deployment.make('local', extra_args='-e @.local/restart-vars.yml')
     assert all(counters['changed'] == 0 for counters in again.recap.values()), again.explain()
 
 

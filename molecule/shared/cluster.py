@@ -1,0 +1,287 @@
+# Copyright: (c) 2026, redisops.sentinel developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the scenarios' checks share: the scenario's hosts (podman containers),
+real clients on them, a client that writes through Sentinel throughout, and
+ansible-playbook to converge again.
+
+The checks run on the controller, as a user's client would: they reach the
+containers at their addresses on the scenario's podman network.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+import redis
+from redis.sentinel import Sentinel
+
+MASTER = 'mymaster'
+DATA_PORT = 6379
+SENTINEL_PORT = 26379
+
+
+class CheckFailed(AssertionError):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise CheckFailed(message)
+
+
+def say(message):
+    print(message, flush=True)
+
+
+def podman(*args, check_rc=True, timeout=120):
+    completed = subprocess.run(('podman',) + args, capture_output=True, text=True, timeout=timeout, check=False)
+    if check_rc and completed.returncode != 0:
+        raise CheckFailed('podman %s failed: %s' % (' '.join(args), completed.stderr.strip()))
+    return completed.stdout
+
+
+def wait_until(predicate, timeout, what, interval=0.2):
+    """The first true value of predicate() within timeout seconds, or CheckFailed."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except (redis.RedisError, OSError, CheckFailed) as exc:
+            last_error = exc
+        time.sleep(interval)
+    raise CheckFailed('timed out after %.0f s waiting for %s (last error: %s)' % (timeout, what, last_error))
+
+
+class Host:
+    """One container of the scenario."""
+
+    def __init__(self, name):
+        self.name = name
+        self.ip = None
+
+    def refresh(self):
+        networks = json.loads(podman('inspect', '--format', '{{json .NetworkSettings.Networks}}', self.name) or '{}')
+        addresses = [network.get('IPAddress') for network in networks.values() if network.get('IPAddress')]
+        self.ip = addresses[0] if addresses else None
+        return self
+
+    def __repr__(self):
+        return '%s(%s)' % (self.name, self.ip)
+
+
+class Cluster:
+    """The scenario's hosts, from the environment verify.yml sets."""
+
+    def __init__(self):
+        self.hosts = [Host(name).refresh() for name in os.environ['REDISOPS_TEST_HOSTS'].split()]
+        self.password = os.environ['REDISOPS_TEST_PASSWORD']
+        self.down_after = int(os.environ.get('REDISOPS_TEST_DOWN_AFTER', '5000')) / 1000.0
+
+    def host(self, name_or_ip):
+        for host in self.hosts:
+            if name_or_ip in (host.name, host.ip):
+                return host
+        raise CheckFailed('no host %s in %s' % (name_or_ip, self.hosts))
+
+    def data(self, host, timeout=2):
+        return redis.Redis(host=host.ip, port=DATA_PORT, password=self.password, decode_responses=True,
+                           socket_timeout=timeout, socket_connect_timeout=timeout)
+
+    def sentinel(self, host, timeout=2):
+        return redis.Redis(host=host.ip, port=SENTINEL_PORT, password=self.password, decode_responses=True,
+                           socket_timeout=timeout, socket_connect_timeout=timeout)
+
+    def sentinel_views(self, hosts=None):
+        """What each Sentinel says the primary is: {host name: ip or None when it cannot be asked}."""
+        views = {}
+        for host in hosts or self.hosts:
+            try:
+                address = self.sentinel(host).execute_command('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER)
+                views[host.name] = address[0] if address else None
+            except (redis.RedisError, OSError):
+                views[host.name] = None
+        return views
+
+    def agreed_primary(self, hosts=None):
+        """The host a majority of all the Sentinels report as primary, or None."""
+        views = self.sentinel_views(hosts)
+        counts = {}
+        for ip in views.values():
+            if ip:
+                counts[ip] = counts.get(ip, 0) + 1
+        for ip, count in counts.items():
+            if count * 2 > len(self.hosts):
+                return self.host(ip)
+        return None
+
+    def role(self, host):
+        info = self.data(host).info('replication')
+        return info['role'], info.get('master_host'), info.get('master_link_status')
+
+    def check_topology(self):
+        """One primary, the others linked replicas of it, CKQUORUM OK on every Sentinel, distinct myids."""
+        primary = wait_until(self.agreed_primary, 60, 'the Sentinels to agree on a primary')
+        check(self.role(primary)[0] == 'master', '%s is reported primary but is not one' % primary)
+        for host in self.hosts:
+            if host is not primary:
+                wait_until(lambda host=host: self.role(host) == ('slave', primary.ip, 'up'), 60,
+                           '%s to be a linked replica of %s' % (host.name, primary.name))
+        myids = set()
+        for host in self.hosts:
+            client = self.sentinel(host)
+            answer = wait_until(lambda client=client: client.execute_command('SENTINEL', 'CKQUORUM', MASTER), 30,
+                                'CKQUORUM on %s' % host.name)
+            check(answer.startswith('OK %d usable Sentinels' % len(self.hosts)), 'CKQUORUM on %s: %s' % (host.name, answer))
+            myids.add(client.execute_command('SENTINEL', 'MYID'))
+        check(len(myids) == len(self.hosts), 'the Sentinels do not have distinct myids: %s' % myids)
+        say('topology: primary %s, replicas %s, CKQUORUM OK on %d Sentinels, %d distinct myids'
+            % (primary.name, ', '.join(h.name for h in self.hosts if h is not primary), len(self.hosts), len(myids)))
+        return primary
+
+    def write_acknowledged(self, primary, count, prefix):
+        """Write count keys on the primary, each acknowledged by at least one replica (WAIT 1)."""
+        client = self.data(primary)
+        for index in range(count):
+            client.set('%s:%d' % (prefix, index), index)
+            acknowledged = client.execute_command('WAIT', 1, 2000)
+            check(acknowledged >= 1, 'write %d was not acknowledged by a replica' % index)
+        return ['%s:%d' % (prefix, index) for index in range(count)]
+
+    def kill(self, host):
+        podman('kill', host.name)
+
+    def start(self, host):
+        podman('start', host.name)
+        wait_until(lambda: host.refresh().ip, 30, '%s to have an address again' % host.name)
+
+    def exec(self, host, *command, check_rc=True):
+        return podman('exec', host.name, *command, check_rc=check_rc)
+
+    def service(self, host, name, action):
+        """start, stop, restart or status of an instance (redis_6379, sentinel_26379) on host,
+        through systemd or its init script, as an operator would; returns (rc, output)."""
+        systemd = subprocess.run(['podman', 'exec', host.name, 'test', '-d', '/run/systemd/system'],
+                                 capture_output=True, check=False).returncode == 0
+        command = ['systemctl', action, name] if systemd else ['/etc/init.d/%s' % name, action]
+        completed = subprocess.run(['podman', 'exec', host.name] + command, capture_output=True, text=True,
+                                   timeout=120, check=False)
+        return completed.returncode, completed.stdout + completed.stderr
+
+    def converge(self, extra_vars=None):
+        """Run the scenario's converge again; returns the recap {host: changed count}.
+
+        extra_vars: a dict given to ansible-playbook with -e, for a converge with other settings."""
+        scenario = os.environ['MOLECULE_SCENARIO_DIRECTORY']
+        env = dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0', PY_COLORS='0')
+        env.setdefault('ANSIBLE_CONFIG', os.path.join(os.environ['MOLECULE_EPHEMERAL_DIRECTORY'], 'ansible.cfg'))
+        command = ['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE'],
+                   os.path.join(scenario, '..', 'shared', 'converge.yml')]
+        if extra_vars:
+            command.extend(['-e', json.dumps(extra_vars)])
+        completed = subprocess.run(command,
+            capture_output=True, text=True, env=env, timeout=1800, check=False)
+        check(completed.returncode == 0, 'converge failed:\n%s' % completed.stdout[-4000:])
+        check('PLAY RECAP' in completed.stdout, 'converge printed no recap:\n%s' % completed.stdout[-2000:])
+        recap = {}
+        for line in re.sub(r'\x1b\[[0-9;]*m', '', completed.stdout).splitlines():
+            match = re.match(r'^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)', line)
+            if match:
+                recap[match.group(1)] = int(match.group(2))
+        return recap
+
+    def print_logs(self):
+        """The Sentinel and Redis logs of every host, for a failed scenario."""
+        for host in self.hosts:
+            say('===== logs of %s =====' % host.name)
+            say(self.exec(host, 'sh', '-c', 'for f in /var/log/redis/*.log; do echo "--- $f"; tail -n 60 "$f"; done',
+                          check_rc=False))
+
+
+class Writer(threading.Thread):
+    """A client that writes through Sentinel every `interval` seconds, as an application would.
+
+    It uses redis-py's Sentinel(...).master_for(...), so it finds the new primary by
+    itself after a failover. It records which writes the primary acknowledged.
+    """
+
+    def __init__(self, cluster, interval=0.01, prefix='writer'):
+        super(Writer, self).__init__(daemon=True)
+        self.cluster = cluster
+        self.interval = interval
+        self.prefix = prefix
+        self.acknowledged = []
+        self.failures = 0
+        self.first_failure = None
+        self.recovered_at = None
+        self.longest_gap = 0.0
+        # (seconds since start, 'ok' or the error) at each change of outcome.
+        self.timeline = []
+        self.started_at = None
+        self._stop_event = threading.Event()
+        sentinels = [(host.ip, SENTINEL_PORT) for host in cluster.hosts]
+        self.sentinel = Sentinel(sentinels, socket_timeout=0.5, socket_connect_timeout=0.5,
+                                 sentinel_kwargs={'password': cluster.password, 'socket_timeout': 0.5,
+                                                  'socket_connect_timeout': 0.5})
+        self.primary = self.sentinel.master_for(MASTER, password=cluster.password, socket_timeout=0.5,
+                                                socket_connect_timeout=0.5, decode_responses=True)
+
+    def _note(self, outcome):
+        if not self.timeline or self.timeline[-1][1] != outcome:
+            self.timeline.append((time.monotonic() - self.started_at, outcome))
+
+    def run(self):
+        index = 0
+        self.started_at = last_success = time.monotonic()
+        while not self._stop_event.is_set():
+            key = '%s:%d' % (self.prefix, index)
+            try:
+                self.primary.set(key, index)
+                self._note('ok')
+                now = time.monotonic()
+                self.longest_gap = max(self.longest_gap, now - last_success)
+                if self.first_failure is not None and self.recovered_at is None:
+                    self.recovered_at = now
+                last_success = now
+                self.acknowledged.append(key)
+                index += 1
+            except (redis.RedisError, OSError) as exc:
+                self._note('%s: %s' % (exc.__class__.__name__, str(exc)[:80]))
+                self.failures += 1
+                if self.first_failure is None:
+                    self.first_failure = time.monotonic()
+            time.sleep(self.interval)
+
+    def stop(self):
+        self._stop_event.set()
+        self.join(10)
+
+    def describe_timeline(self):
+        return '; '.join('%.2f s %s' % (at, outcome) for at, outcome in self.timeline)
+
+    def lost(self, client):
+        """The acknowledged writes a primary does not have."""
+        lost = []
+        for start in range(0, len(self.acknowledged), 500):
+            batch = self.acknowledged[start:start + 500]
+            values = client.mget(batch)
+            lost.extend(key for key, value in zip(batch, values) if value is None)
+        return lost
+
+
+def main(checks):
+    """Run a scenario's checks; on failure print every host's logs and exit 1."""
+    cluster = Cluster()
+    try:
+        checks(cluster)
+    except Exception as exc:  # pylint: disable=broad-except
+        say('CHECK FAILED: %s: %s' % (exc.__class__.__name__, exc))
+        cluster.print_logs()
+        sys.exit(1)
+    say('all checks passed')
