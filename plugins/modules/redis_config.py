@@ -148,6 +148,13 @@ config_file:
   returned: always
   type: str
   sample: /etc/redis/redis.conf
+executable:
+  description:
+    - Absolute path of the running server binary, as C(INFO server) reports it (Redis 6.2 and later); null when
+      unknown. A path other than the installed one means the instance waits for a restart to run a new version.
+  returned: success
+  type: str
+  sample: /opt/redis/redis-8.0.2/bin/redis-server
 commands:
   description:
     - Commands that changed the instance, in order; in check mode, the commands that would have been sent.
@@ -328,7 +335,10 @@ class ConfigFile:
         params = module.params
         self.module = module
         self.address = server.address
-        self.started_with = server.info('server').get('config_file') or None
+        server_info = server.info('server')
+        self.started_with = server_info.get('config_file') or None
+        # Which binary runs, for callers that restart after an upgrade.
+        self.executable = server_info.get('executable') or None
         self.path = params['config_file'] or self.started_with
 
     def problem(self):
@@ -448,6 +458,7 @@ def run(module, server):
 
     config = ConfigFile(module, server)
     result['config_file'] = config.path
+    result['executable'] = config.executable
     plan(settings, config)
 
     for setting in [setting for setting in settings if setting.route == 'live']:
