@@ -1,0 +1,34 @@
+# Copyright: (c) 2026, redisops.sentinel developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The local default deployment (inventories/local) as the tests see it."""
+
+import os
+import shutil
+import socket
+import subprocess
+
+from tests.support.paths import REPO
+
+DATA_PORTS = (7000, 7001, 7002)
+SENTINEL_PORTS = (26379, 26380, 26381)
+MASTER = 'mymaster'
+
+
+def port_in_use(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(('127.0.0.1', port)) == 0
+
+
+def copy_checkout(target):
+    """The files of the checkout (tracked, or new and not ignored), as a fresh clone would have them."""
+    listed = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=REPO,
+                            capture_output=True, check=True).stdout.decode().split('\0')
+    for name in filter(None, listed):
+        source = REPO / name
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            destination.symlink_to(os.readlink(source))
+        elif source.is_file():
+            shutil.copy2(source, destination)
+    return target
