@@ -6,10 +6,9 @@
 - `ansible_env`: the environment of one test's ansible and ansible-playbook runs.
 """
 
-import os
-
 import pytest
 
+from tests.support.ansible_env import ansible_environment
 from tests.support.paths import REPO
 
 
@@ -33,20 +32,7 @@ def ansible_env(collections_path, tmp_path):
     """Environment for ansible-playbook in one test.
 
     REDISOPS_CACHE_DIR is a fresh directory of the test, so roles' default controller
-    caches (e.g. redis_build's artifact cache, <that dir>/builds) start empty and stay
-    private to the test. Change entries freely: the dict is the test's own.
+    caches start empty and stay private to the test. Change entries freely: the dict
+    is the test's own.
     """
-    env = dict(os.environ)
-    env.update(
-        ANSIBLE_COLLECTIONS_PATH=str(collections_path),
-        ANSIBLE_CONFIG=str(collections_path / 'ansible.cfg'),
-        ANSIBLE_LOCALHOST_WARNING='false',
-        ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
-        ANSIBLE_NOCOLOR='1',
-        ANSIBLE_FORCE_COLOR='0',
-        ANSIBLE_STDOUT_CALLBACK='ansible.builtin.default',
-        ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-local-tmp'),
-        ANSIBLE_LOG_PATH=str(tmp_path / 'ansible.log'),
-        REDISOPS_CACHE_DIR=str(tmp_path / 'redisops-cache'),
-    )
-    return env
+    return ansible_environment(collections_path, tmp_path, tmp_path / 'redisops-cache')

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.support.local_default import DATA_PORTS, MASTER, SENTINEL_PORTS, copy_checkout, port_in_use
+from tests.support.local_default import DATA_PORTS, MASTER, SENTINEL_PORTS, copy_checkout, leftover_files, port_in_use
 from tests.support.paths import REPO
 from tests.support.playbook_run import PlaybookRun
 from tests.support.servers import wait_until
@@ -92,6 +92,11 @@ def deployment(tmp_path_factory):
         pytest.fail('ports %s are in use: stop the local deployment (make local-clean) before these tests'
                     % ', '.join(map(str, busy)))
     local = LocalDeployment(copy_checkout(tmp_path_factory.mktemp('checkout')))
+    if leftover_files():
+        # Stopped, so nobody uses it; removing needs no password.
+        cleaned = local.make('local-clean')
+        assert cleaned.returncode == 0, cleaned.explain()
+        assert not leftover_files(), 'make local-clean left %s' % leftover_files()
     local.first_run = local.make('local')
     yield local
     cleaned = local.make('local-clean')

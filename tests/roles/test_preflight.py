@@ -17,8 +17,8 @@ def hosts(count, first_port=7300):
     (2, 'Fewer than 3 Sentinels cannot lose one and still authorise a failover'),
     (4, 'An even number adds no fault tolerance over one fewer: a majority of 4 needs 3 votes'),
 ])
-def test_a_sentinel_count_that_survives_failures_badly_is_warned_about(make_inventory, ansible_playbook, count,
-                                                                        warning):
+def test_a_sentinel_count_that_survives_failures_badly_is_warned_about(
+        make_inventory, ansible_playbook, count, warning):
     inventory = make_inventory(hosts(count), groups=('redis', 'sentinel'), common=PASSWORD)
     checked = ansible_playbook('preflight.yml', inventory)
     assert checked.returncode == 0, checked.explain()

@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+from pathlib import Path
 
 from tests.support.paths import REPO
 
@@ -17,6 +18,16 @@ MASTER = 'mymaster'
 def port_in_use(port):
     with socket.socket() as probe:
         return probe.connect_ex(('127.0.0.1', port)) == 0
+
+
+def leftover_files():
+    """Files a stopped root deployment of the local default left behind (another
+    checkout's, with another password): deploying over them would start its
+    Sentinels with that password."""
+    names = ['redis_%d' % port for port in DATA_PORTS] + ['sentinel_%d' % port for port in SENTINEL_PORTS]
+    candidates = [Path('/etc/redis/%s.conf' % name) for name in names]
+    candidates += [Path('/etc/init.d/%s' % name) for name in names]
+    return [str(path) for path in candidates if path.exists()]
 
 
 def copy_checkout(target):
