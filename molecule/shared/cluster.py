@@ -17,6 +17,9 @@ import threading
 import time
 
 import redis
+import yaml
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from redis.sentinel import Sentinel
 
 MASTER = 'mymaster'
@@ -76,11 +79,26 @@ class Host:
         return '%s(%s)' % (self.name, self.ip)
 
 
-class Cluster:
-    """The scenario's hosts, from the environment verify.yml sets."""
+def molecule_inventory():
+    """The scenario's inventory as Molecule wrote it: {group: {'hosts': {host: vars}, ...}, ...}."""
+    with open(os.environ['MOLECULE_INVENTORY_FILE']) as stream:
+        return yaml.safe_load(stream)
 
-    def __init__(self):
-        self.hosts = [Host(name).refresh() for name in os.environ['REDISOPS_TEST_HOSTS'].split()]
+
+def inventory_group(group):
+    """The names of the hosts of a group of the scenario's inventory, in inventory order ([] for no such group)."""
+    return list(((molecule_inventory() or {}).get(group) or {}).get('hosts') or {})
+
+
+class Cluster:
+    """The scenario's hosts, from the environment verify.yml sets.
+
+    names: the hosts to check, when not all of the scenario's (REDISOPS_TEST_HOSTS)."""
+
+    def __init__(self, names=None):
+        if names is None:
+            names = os.environ['REDISOPS_TEST_HOSTS'].split()
+        self.hosts = [Host(name).refresh() for name in names]
         self.password = os.environ['REDISOPS_TEST_PASSWORD']
         self.down_after = int(os.environ.get('REDISOPS_TEST_DOWN_AFTER', '5000')) / 1000.0
 
@@ -120,6 +138,11 @@ class Cluster:
             if count * 2 > len(self.hosts):
                 return self.host(ip)
         return None
+
+    def new_primary(self, old, hosts=None):
+        """The host a majority of all the Sentinels report as primary when it is not old, else None."""
+        primary = self.agreed_primary(hosts)
+        return primary if primary is not None and primary is not old else None
 
     def role(self, host):
         info = self.data(host).info('replication')
@@ -174,19 +197,21 @@ class Cluster:
                                    timeout=120, check=False)
         return completed.returncode, completed.stdout + completed.stderr
 
-    def converge(self, extra_vars=None):
+    def converge(self, extra_vars=None, inventories=()):
         """Run the scenario's converge again; returns the recap {host: changed count}.
 
-        extra_vars: a dict given to ansible-playbook with -e, for a converge with other settings."""
+        extra_vars: a dict given to ansible-playbook with -e, for a converge with other settings.
+        inventories: more inventory sources, given with -i after the scenario's (to add hosts to groups)."""
         scenario = os.environ['MOLECULE_SCENARIO_DIRECTORY']
         env = dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0', PY_COLORS='0')
         env.setdefault('ANSIBLE_CONFIG', os.path.join(os.environ['MOLECULE_EPHEMERAL_DIRECTORY'], 'ansible.cfg'))
-        command = ['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE'],
-                   os.path.join(scenario, '..', 'shared', 'converge.yml')]
+        command = ['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE']]
+        for inventory in inventories:
+            command.extend(['-i', inventory])
+        command.append(os.path.join(scenario, '..', 'shared', 'converge.yml'))
         if extra_vars:
             command.extend(['-e', json.dumps(extra_vars)])
-        completed = subprocess.run(command,
-            capture_output=True, text=True, env=env, timeout=1800, check=False)
+        completed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800, check=False)
         check(completed.returncode == 0, 'converge failed:\n%s' % completed.stdout[-4000:])
         check('PLAY RECAP' in completed.stdout, 'converge printed no recap:\n%s' % completed.stdout[-2000:])
         recap = {}
@@ -209,6 +234,12 @@ class Writer(threading.Thread):
 
     It uses redis-py's Sentinel(...).master_for(...), so it finds the new primary by
     itself after a failover. It records which writes the primary acknowledged.
+
+    Each write is one attempt (retry=Retry(NoBackoff(), 0)), as in
+    playbooks/failover_drill.yml: redis-py's default retries with exponential
+    backoff, against a primary and a Sentinel that are gone, can hold one call
+    for 10 s and more, which would measure redis-py rather than the cluster
+    (bench/failover prints both).
     """
 
     def __init__(self, cluster, interval=0.01, prefix='writer'):
@@ -226,11 +257,9 @@ class Writer(threading.Thread):
         self.started_at = None
         self._stop_event = threading.Event()
         sentinels = [(host.ip, SENTINEL_PORT) for host in cluster.hosts]
-        self.sentinel = Sentinel(sentinels, socket_timeout=0.5, socket_connect_timeout=0.5,
-                                 sentinel_kwargs={'password': cluster.password, 'socket_timeout': 0.5,
-                                                  'socket_connect_timeout': 0.5})
-        self.primary = self.sentinel.master_for(MASTER, password=cluster.password, socket_timeout=0.5,
-                                                socket_connect_timeout=0.5, decode_responses=True)
+        options = dict(socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0))
+        self.sentinel = Sentinel(sentinels, sentinel_kwargs=dict(password=cluster.password, **options), **options)
+        self.primary = self.sentinel.master_for(MASTER, password=cluster.password, decode_responses=True, **options)
 
     def _note(self, outcome):
         if not self.timeline or self.timeline[-1][1] != outcome:
@@ -251,7 +280,9 @@ class Writer(threading.Thread):
                 last_success = now
                 self.acknowledged.append(key)
                 index += 1
-            except (redis.RedisError, OSError) as exc:
+            # Not only RedisError: whatever redis-py raises mid-failover is
+            # an outcome to record, and the client must keep writing.
+            except Exception as exc:  # pylint: disable=broad-except
                 self._note('%s: %s' % (exc.__class__.__name__, str(exc)[:80]))
                 self.failures += 1
                 if self.first_failure is None:

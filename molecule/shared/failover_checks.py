@@ -5,14 +5,19 @@ hosts run the same topology (default, sysv, valkey)."""
 
 import time
 
-from cluster import check, say, wait_until, Writer
+from cluster import CheckFailed, check, say, wait_until, Writer
 
 ACKNOWLEDGED_KEYS = 200
 
 
-def kill_primary_and_rejoin(cluster):
+def kill_primary_and_rejoin(cluster, bring_back=None, after_rejoin=None):
     """Topology, acknowledged writes, a killed primary's container, the failover,
-    the client's reconnection, the old host's return and a converge that changes nothing."""
+    the client's reconnection, the old host's return and a converge that changes nothing.
+
+    bring_back(cluster, host): what must happen after `podman start` of the old
+    primary's container for its instances to run again (nothing where systemd
+    starts them at boot). after_rejoin(cluster, old_primary, promoted): more
+    checks once the old primary is a linked replica again."""
     primary = cluster.check_topology()
     writer = Writer(cluster)
     writer.start()
@@ -24,8 +29,8 @@ def kill_primary_and_rejoin(cluster):
     cluster.kill(primary)
     others = [host for host in cluster.hosts if host is not primary]
     deadline = cluster.down_after + 10
-    promoted = wait_until(lambda: (lambda new: new if new and new is not primary else None)(
-        cluster.agreed_primary(others)), deadline, 'the Sentinels to promote a replica within down-after + 10 s')
+    promoted = wait_until(lambda: cluster.new_primary(primary, others), deadline,
+                          'the Sentinels to promote a replica within down-after + 10 s')
     elapsed = time.monotonic() - killed_at
     say('killed %s; the Sentinels agreed on %s after %.1f s (down-after %.1f s)'
         % (primary.name, promoted.name, elapsed, cluster.down_after))
@@ -40,8 +45,12 @@ def kill_primary_and_rejoin(cluster):
                        '%s to follow the new primary' % host.name)
             say('%s follows the new primary' % host.name)
 
-    wait_until(lambda: writer.recovered_at is not None and len(writer.acknowledged) > 0, 60,
-               'the Sentinel client to write again')
+    try:
+        wait_until(lambda: writer.recovered_at is not None and len(writer.acknowledged) > 0, 60,
+                   'the Sentinel client to write again')
+    except CheckFailed as exc:
+        raise CheckFailed('%s; client timeline (kill at %.2f s): %s'
+                          % (exc, killed_at - writer.started_at, writer.describe_timeline()))
     time.sleep(1)
     check(writer.is_alive(), 'the writing client stopped')
     say('the Sentinel client reconnected by itself: longest write gap %.2f s, %d failed attempts'
@@ -49,9 +58,13 @@ def kill_primary_and_rejoin(cluster):
     say('client timeline (kill at %.2f s): %s' % (killed_at - writer.started_at, writer.describe_timeline()))
 
     cluster.start(primary)
+    if bring_back:
+        bring_back(cluster, primary)
     wait_until(lambda: cluster.role(primary) == ('slave', promoted.ip, 'up'), 120,
                '%s to rejoin as a replica of %s' % (primary.name, promoted.name))
     say('%s came back and rejoined as a replica of %s' % (primary.name, promoted.name))
+    if after_rejoin:
+        after_rejoin(cluster, primary, promoted)
     writer.stop()
     lost = writer.lost(cluster.data(promoted))
     say('the client had %d writes acknowledged; %d of them are missing on the new primary (writes acknowledged '
