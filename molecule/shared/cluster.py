@@ -157,11 +157,20 @@ class Cluster:
                 wait_until(lambda host=host: self.role(host) == ('slave', primary.ip, 'up'), 60,
                            '%s to be a linked replica of %s' % (host.name, primary.name))
         myids = set()
+        expected = 'OK %d usable Sentinels' % len(self.hosts)
         for host in self.hosts:
             client = self.sentinel(host)
-            answer = wait_until(lambda client=client: client.execute_command('SENTINEL', 'CKQUORUM', MASTER), 30,
-                                'CKQUORUM on %s' % host.name)
-            check(answer.startswith('OK %d usable Sentinels' % len(self.hosts)), 'CKQUORUM on %s: %s' % (host.name, answer))
+            answers = []
+
+            # A Sentinel that just started or was just told to monitor counts
+            # the others only once their hello messages have reached it.
+            def counts_all(client=client, answers=answers):
+                answers.append(client.execute_command('SENTINEL', 'CKQUORUM', MASTER))
+                return answers[-1].startswith(expected)
+            try:
+                wait_until(counts_all, 30, 'CKQUORUM on %s' % host.name)
+            except CheckFailed as exc:
+                raise CheckFailed('CKQUORUM on %s: %s (%s)' % (host.name, answers[-1] if answers else None, exc))
             myids.add(client.execute_command('SENTINEL', 'MYID'))
         check(len(myids) == len(self.hosts), 'the Sentinels do not have distinct myids: %s' % myids)
         say('topology: primary %s, replicas %s, CKQUORUM OK on %d Sentinels, %d distinct myids'
