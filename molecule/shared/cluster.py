@@ -62,6 +62,14 @@ def wait_until(predicate, timeout, what, interval=0.2):
     raise CheckFailed('timed out after %.0f s waiting for %s (last error: %s)' % (timeout, what, last_error))
 
 
+def _counts_all(client, answers, expected):
+    """A predicate: the Sentinel's CKQUORUM answer (noted in answers) starts with expected."""
+    def counts_all():
+        answers.append(client.execute_command('SENTINEL', 'CKQUORUM', MASTER))
+        return answers[-1].startswith(expected)
+    return counts_all
+
+
 class Host:
     """One container of the scenario."""
 
@@ -161,14 +169,10 @@ class Cluster:
         for host in self.hosts:
             client = self.sentinel(host)
             answers = []
-
             # A Sentinel that just started or was just told to monitor counts
             # the others only once their hello messages have reached it.
-            def counts_all(client=client, answers=answers):
-                answers.append(client.execute_command('SENTINEL', 'CKQUORUM', MASTER))
-                return answers[-1].startswith(expected)
             try:
-                wait_until(counts_all, 30, 'CKQUORUM on %s' % host.name)
+                wait_until(_counts_all(client, answers, expected), 30, 'CKQUORUM on %s' % host.name)
             except CheckFailed as exc:
                 raise CheckFailed('CKQUORUM on %s: %s (%s)' % (host.name, answers[-1] if answers else None, exc))
             myids.add(client.execute_command('SENTINEL', 'MYID'))
