@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.test-requirements-installed
 LOCAL_VERSION := 8.0.2
 LOCAL_SOURCE := .local/source-redis-$(LOCAL_VERSION).yml
 
-.PHONY: local status local-clean test test-modules test-roles test-scenarios sanity lint prerequisites venv test-venv clean
+.PHONY: local status local-clean test test-modules test-roles test-scenarios test-hosts sanity lint prerequisites venv test-venv clean
 
 ## make local: a primary, 2 replicas and 3 Sentinels on this machine's loopback.
 ## LOCAL_ARGS passes more arguments to ansible-playbook, e.g. LOCAL_ARGS=-v.
@@ -27,8 +27,11 @@ status: venv
 local-clean: venv
 	$(BIN)/ansible-playbook playbooks/remove.yml -e redisops_remove_confirm=yes
 
-## make test: every test the repository has (CI runs exactly this).
-test: test-modules test-roles sanity lint test-scenarios
+## make test: every test the repository has (CI runs exactly this). The
+## scenarios run beside the other tests (see scripts/run-tests); what both
+## install with apt is installed first.
+test: test-venv prerequisites test-hosts
+	VENV_BIN=$(abspath $(BIN)) scripts/run-tests
 
 venv: $(STAMP)
 
@@ -56,9 +59,12 @@ test-roles: test-venv prerequisites
 
 ## Molecule scenarios: separate hosts as podman containers, real failovers.
 ## SCENARIOS=default runs one (or a few, space-separated).
-test-scenarios: test-venv
-	scripts/prepare-test-hosts
+test-scenarios: test-venv test-hosts
 	VENV_BIN=$(abspath $(BIN)) scripts/run-scenarios $(SCENARIOS)
+
+## Podman, the base images and the scenarios' source tarballs.
+test-hosts:
+	scripts/prepare-test-hosts
 
 ## ansible-test sanity on the built collection.
 sanity: test-venv
