@@ -116,7 +116,8 @@ def deployment(collections_path, source_vars, build_artifacts, tmp_path_factory)
     root.chmod(0o755)
     cache = work / 'cache'
     build_artifacts.seed(cache / 'builds')
-    # Built binaries the other root tests or make local left in the user's cache spare a compile.
+    # Built binaries the other root tests or make local left in the user's cache spare a compile:
+    # this file's name sorts after test_local_default.py, whose make local leaves 8.0.2 there.
     user_builds = Path.home() / '.cache' / 'redisops-sentinel' / 'builds'
     if user_builds.is_dir():
         for artifact in user_builds.glob('redis-8.0.2-*.tar.gz'):
