@@ -21,6 +21,7 @@ import redis
 
 from tests.support.local_default import DATA_PORTS, MASTER, SENTINEL_PORTS, copy_checkout, port_in_use
 from tests.support.playbook_run import PlaybookRun
+from tests.support.processes import kill_host_processes
 
 USER = 'redisops-tester'
 RUNUSER = shutil.which('runuser') or '/usr/sbin/runuser'
@@ -59,7 +60,8 @@ def user_home():
     subprocess.run(['chown', '-R', '%s:%s' % (USER, USER), str(home)], check=True)
     yield home
     as_user(['make', 'local-clean', 'PYTHON=/usr/bin/python3'], cwd=home / 'checkout', home=home)
-    subprocess.run(['pkill', '-u', USER], check=False)
+    # Not `pkill -u`: that also kills the containers' processes with this uid.
+    kill_host_processes(pwd.getpwnam(USER).pw_uid)
     subprocess.run(['userdel', USER], check=False)
     shutil.rmtree(home, ignore_errors=True)
 
