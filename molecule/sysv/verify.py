@@ -63,9 +63,11 @@ def process_command(host, pid):
 
 
 def refuses_connections(client):
+    """Nothing answers on the instance's port. Right after `podman start` the
+    host's address may not route yet, so a connect that times out counts too."""
     try:
         client.ping()
-    except redis.ConnectionError:
+    except (redis.ConnectionError, redis.TimeoutError):
         return True
     return False
 
