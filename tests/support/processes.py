@@ -19,15 +19,16 @@ def _own_pid_namespace():
     return os.readlink('/proc/self/ns/pid')
 
 
-def _process_uid(status_text):
+def _effective_uid(status_text):
+    # Uid: real effective saved filesystem; pgrep -u and pkill -u match the effective one.
     for line in status_text.splitlines():
         if line.startswith('Uid:'):
-            return int(line.split()[1])
+            return int(line.split()[2])
     return None
 
 
 def host_processes(uid, command=None):
-    """The pids of this pid namespace's processes whose real uid is `uid` and,
+    """The pids of this pid namespace's processes whose effective uid is `uid` and,
     when `command` is given, whose program name (comm) is `command`."""
     namespace = _own_pid_namespace()
     found = []
@@ -37,7 +38,7 @@ def host_processes(uid, command=None):
         try:
             if os.readlink(entry / 'ns' / 'pid') != namespace:
                 continue
-            if _process_uid((entry / 'status').read_text()) != uid:
+            if _effective_uid((entry / 'status').read_text()) != uid:
                 continue
             if command is not None and (entry / 'comm').read_text().strip() != command:
                 continue
@@ -48,8 +49,8 @@ def host_processes(uid, command=None):
     return found
 
 
-def kill_host_processes(uid, sig=signal.SIGKILL):
-    """Send `sig` to this pid namespace's processes of `uid`; never to a container's."""
+def kill_host_processes(uid, sig=signal.SIGTERM):
+    """Send `sig` (SIGTERM, as pkill) to this pid namespace's processes of `uid`; never to a container's."""
     for pid in host_processes(uid):
         try:
             os.kill(pid, sig)
