@@ -12,79 +12,25 @@ system layout for the instances' files and init scripts, like make local.
 """
 
 import json
-import os
 import re
-import secrets
-import shutil
 import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import pytest
-import redis
-import yaml
 
-from tests.support.ansible_env import ansible_environment
-from tests.support.local_default import port_in_use
-from tests.support.paths import BIN, REPO
-from tests.support.playbook_run import PlaybookRun
+from tests.support.loopback_cluster import LoopbackCluster, loopback_cluster
+from tests.support.paths import REPO
 from tests.support.servers import wait_until
 
 HOSTS = ('drill-1', 'drill-2', 'drill-3')
 DATA_PORTS = (7500, 7501, 7502)
 SENTINEL_PORTS = (26500, 26501, 26502)
-MASTER = 'mymaster'
 DRILL = REPO / 'playbooks' / 'failover_drill.yml'
 SWITCHOVER = REPO / 'playbooks' / 'switchover.yml'
 
 
-class Deployment:
-    """The module's cluster, and ansible-playbook runs against it."""
-
-    def __init__(self, inventory, env, source_vars):
-        self.inventory = inventory
-        self.env = env
-        self.source_vars = source_vars
-        self.password = yaml.safe_load(inventory.read_text())['all']['vars']['redis_password']
-
-    def playbook(self, playbook, *args, timeout=1800):
-        command = [str(BIN / 'ansible-playbook'), '-i', str(self.inventory), str(playbook)] + list(args)
-        completed = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=timeout,
-                                   check=False)
-        return PlaybookRun(command, completed)
-
-    def data(self, port):
-        return redis.Redis(port=port, password=self.password, decode_responses=True, socket_timeout=5)
-
-    def sentinel(self, port):
-        return redis.Redis(port=port, password=self.password, decode_responses=True, socket_timeout=5)
-
-    def sentinel_views(self):
-        return [tuple(self.sentinel(port).execute_command('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER))
-                for port in SENTINEL_PORTS]
-
-    def agreed_primary_port(self):
-        """The primary port all three Sentinels report, or None while they disagree."""
-        views = set(self.sentinel_views())
-        return int(views.pop()[1]) if len(views) == 1 else None
-
-    def healthy_primary_port(self):
-        """The primary, once all Sentinels agree on it and every other instance is a linked replica of it."""
-        def healthy():
-            primary = self.agreed_primary_port()
-            if primary is None or self.data(primary).info('replication')['role'] != 'master':
-                return None
-            for port in DATA_PORTS:
-                if port != primary:
-                    info = self.data(port).info('replication')
-                    if (info['role'], info.get('master_port'), info.get('master_link_status')) != ('slave', primary, 'up'):
-                        return None
-            return primary
-        return wait_until(healthy, 90, 'one primary that all Sentinels report, with two linked replicas')
-
-    def run_ids(self):
-        return {port: self.data(port).info('server')['run_id'] for port in DATA_PORTS}
+class Deployment(LoopbackCluster):
+    """The module's cluster, with what the drill and the switchover change."""
 
     def priorities(self):
         return {port: self.data(port).config_get('replica-priority')['replica-priority'] for port in DATA_PORTS}
@@ -97,62 +43,12 @@ def host_of(port):
     return HOSTS[DATA_PORTS.index(port)]
 
 
-def port_of(host):
-    return DATA_PORTS[HOSTS.index(host)]
-
-
 @pytest.fixture(scope='module')
 def deployment(collections_path, source_vars, build_artifacts, tmp_path_factory):
-    if os.geteuid() != 0:
-        pytest.fail('these tests deploy with the system layout and init scripts: run them as root (make test does)')
-    busy = [port for port in DATA_PORTS + SENTINEL_PORTS if port_in_use(port)]
-    if busy:
-        pytest.fail('ports %s are in use: remove what runs there (a deployment left by an earlier run of these '
-                    'tests: ansible-playbook playbooks/remove.yml -e redisops_remove_confirm=yes with its inventory)'
-                    % ', '.join(map(str, busy)))
-    work = tmp_path_factory.mktemp('drill')
-    # The service user runs the binaries installed here: not under pytest's base directory, which only root may enter.
-    root = Path(tempfile.mkdtemp(prefix='redisops-drill-', dir='/var/tmp'))
-    root.chmod(0o755)
-    cache = work / 'cache'
-    build_artifacts.seed(cache / 'builds')
-    # Built binaries the other root tests or make local left in the user's cache spare a compile:
-    # this file's name sorts after test_local_default.py, whose make local leaves 8.0.2 there.
-    user_builds = Path.home() / '.cache' / 'redisops-sentinel' / 'builds'
-    if user_builds.is_dir():
-        for artifact in user_builds.glob('redis-8.0.2-*.tar.gz'):
-            if not (cache / 'builds' / artifact.name).exists():
-                shutil.copy2(artifact, cache / 'builds' / artifact.name)
-    variables = {
-        'ansible_connection': 'local',
-        'ansible_host': '127.0.0.1',
-        'ansible_python_interpreter': sys.executable,
-        'redis_address': '127.0.0.1',
-        'redis_bind': ['127.0.0.1'],
-        'sentinel_bind': ['127.0.0.1'],
-        'sentinel_quorum': 2,
-        'redis_password': 'drill-%s' % secrets.token_hex(12),
-        'redis_install_root': str(root / 'opt'),
-        'redis_bin_link_dir': str(root / 'bin'),
-    }
-    inventory = work / 'hosts.yml'
-    inventory.write_text(yaml.safe_dump({'all': {'vars': variables, 'children': {
-        'redis': {'hosts': {host: {'redis_port': port} for host, port in zip(HOSTS, DATA_PORTS)}},
-        'sentinel': {'hosts': {host: {'sentinel_port': port} for host, port in zip(HOSTS, SENTINEL_PORTS)}},
-    }}}, sort_keys=False))
-    env = ansible_environment(collections_path, work, cache)
-    cluster = Deployment(inventory, env, source_vars('redis', '8.0.2'))
-    try:
-        deployed = cluster.playbook(REPO / 'site.yml', '-e', '@%s' % cluster.source_vars)
-        assert deployed.returncode == 0, deployed.explain()
-        build_artifacts.keep(cache / 'builds')
+    with loopback_cluster('drill', dict(zip(HOSTS, DATA_PORTS)), dict(zip(HOSTS, SENTINEL_PORTS)), collections_path,
+                          source_vars, build_artifacts, tmp_path_factory.mktemp('drill'),
+                          cluster_class=Deployment) as cluster:
         yield cluster
-    finally:
-        removed = cluster.playbook(REPO / 'playbooks' / 'remove.yml', '-e', 'redisops_remove_confirm=yes')
-        shutil.rmtree(root, ignore_errors=True)
-        assert removed.returncode == 0, removed.explain()
-        still = [port for port in DATA_PORTS + SENTINEL_PORTS if port_in_use(port)]
-        assert not still, 'remove.yml left ports %s in use' % still
 
 
 def drill_figure(run, label):
