@@ -8,13 +8,13 @@ Sentinel that runs the failover. So:
 
 1. the topology is sound;
 2. with the Sentinel of a replica's host stopped and the primary's data
-   instance stopped (its Sentinel keeps running), the 2 Sentinels left promote
-   a replica within down-after + 10 s, and the writes acknowledged by a
-   replica before are on it;
+   instance killed (SIGKILL, as a crash; its Sentinel keeps running), the 2
+   Sentinels left promote a replica within down-after + 10 s, and the writes
+   acknowledged by a replica before are on it;
 3. the Sentinel that was down while the primary moved learns the new primary
    when it starts, and the old primary, started again, becomes a linked
    replica of the new one;
-4. with 2 Sentinels of 3 stopped, a stopped primary is not replaced: the one
+4. with 2 Sentinels of 3 stopped, a killed primary is not replaced: the one
    Sentinel left sees it down (SDOWN) but neither marks it ODOWN nor promotes
    a replica, and the collection's sentinel_info module reports its CKQUORUM as
    not OK;
@@ -23,8 +23,12 @@ Sentinel that runs the failover. So:
    same primary, sentinel_info reports CKQUORUM OK, and converging again
    changes nothing.
 
-Sentinels and data instances are stopped and started with systemctl, as an
-operator would.
+Sentinels are stopped and started with systemctl, as an operator would. A
+data instance is killed with `systemctl kill --signal=SIGKILL`: no graceful
+shutdown (which would let the replicas catch up first), and systemd does not
+start it again (the role's units of data instances have Restart=no, the
+default of redis_systemd_restart), so it stays down until started with
+systemctl.
 """
 
 import json
@@ -61,12 +65,14 @@ def stop_sentinel(cluster, host):
                'the Sentinel of %s to stop answering' % host.name)
 
 
-def stop_data(cluster, host):
-    """Stop host's data instance; the time it stopped answering."""
-    control(cluster, host, DATA, 'stop')
+def kill_data(cluster, host):
+    """SIGKILL to host's data instance, which must then stay down."""
+    cluster.exec(host, 'systemctl', 'kill', '--signal=SIGKILL', DATA)
     wait_until(lambda: not answers(cluster.data(host, timeout=1)), 15,
                'the data instance of %s to stop answering' % host.name)
-    return time.monotonic()
+    wait_until(lambda: cluster.service(host, DATA, 'is-active')[0] != 0, 15,
+               'systemd to count the killed data instance of %s as down, not started again (Restart=no)'
+               % host.name)
 
 
 def all_sentinels_usable(cluster, what):
@@ -114,7 +120,7 @@ def sentinel_info(cluster, host):
 
 
 def failover_with_two_sentinels(cluster, primary, stopped):
-    """Step 2: the Sentinel of `stopped` (not the primary's host) is down; stop
+    """Step 2: the Sentinel of `stopped` (not the primary's host) is down; kill
     the primary's data instance and let the 2 running Sentinels fail over."""
     running = [host for host in cluster.hosts if host is not stopped]
     keys = cluster.write_acknowledged(primary, ACKNOWLEDGED_KEYS, 'acknowledged')
@@ -122,15 +128,16 @@ def failover_with_two_sentinels(cluster, primary, stopped):
 
     stop_sentinel(cluster, stopped)
     say('stopped the Sentinel of %s; Sentinels running: %s' % (stopped.name, ', '.join(h.name for h in running)))
-    asked_at = time.monotonic()
-    stopped_at = stop_data(cluster, primary)
-    say('stopped the data instance of %s (systemctl stop took %.1f s); its Sentinel keeps running'
-        % (primary.name, stopped_at - asked_at))
+    killed_at = time.monotonic()
+    kill_data(cluster, primary)
+    say('killed the data instance of %s (SIGKILL); its Sentinel keeps running' % primary.name)
 
-    promoted = wait_until(lambda: cluster.new_primary(primary, running), cluster.down_after + 10,
+    # down-after + 10 s from the kill, not from when the wait for it ended.
+    promoted = wait_until(lambda: cluster.new_primary(primary, running),
+                          cluster.down_after + 10 - (time.monotonic() - killed_at),
                           'the 2 running Sentinels to promote a replica within down-after + 10 s')
-    elapsed = time.monotonic() - stopped_at
-    say('failover with 2 Sentinels of 3: the Sentinels of %s agreed on %s %.1f s after the primary stopped '
+    elapsed = time.monotonic() - killed_at
+    say('failover with 2 Sentinels of 3: the Sentinels of %s agreed on %s %.1f s after the kill '
         '(down-after %.1f s)' % (' and '.join(h.name for h in running), promoted.name, elapsed, cluster.down_after))
     wait_until(lambda: cluster.role(promoted)[0] == 'master', 30, '%s to be a primary' % promoted.name)
 
@@ -167,14 +174,14 @@ def late_sentinel_and_old_primary(cluster, old_primary, promoted, late):
 
 def no_failover_with_one_sentinel(cluster, primary):
     """Step 4: the Sentinels of the 2 other hosts stopped, the primary's data
-    instance stopped: the Sentinel left must not fail over. Returns the stopped
+    instance killed: the Sentinel left must not fail over. Returns the stopped
     Sentinels' hosts."""
     stopped = [host for host in cluster.hosts if host is not primary]
     for host in stopped:
         stop_sentinel(cluster, host)
     say('stopped the Sentinels of %s; only the Sentinel of %s runs'
         % (' and '.join(h.name for h in stopped), primary.name))
-    stop_data(cluster, primary)
+    kill_data(cluster, primary)
     # The point is to give the Sentinel left all the time a failover would
     # need (step 2 shows it takes less): not a timing assertion.
     time.sleep(cluster.down_after + 10)
@@ -185,14 +192,14 @@ def no_failover_with_one_sentinel(cluster, primary):
           % (views, primary.ip, primary.name))
     state = master_state(cluster, primary)
     flags = state['flags'].split(',')
-    check('s_down' in flags, 'the Sentinel left does not see the stopped primary down: flags %s' % flags)
+    check('s_down' in flags, 'the Sentinel left does not see the killed primary down: flags %s' % flags)
     check('o_down' not in flags, 'the Sentinel left marked the primary ODOWN alone (quorum %s): flags %s'
           % (state['quorum'], flags))
     for host in stopped:
         role = cluster.role(host)
         check(role[:2] == ('slave', primary.ip),
               '%s is no longer a replica of %s: %s' % (host.name, primary.name, role))
-    say('%.0f s after the primary stopped: the Sentinel left still reports %s (flags %s); %s are still replicas '
+    say('%.0f s after the kill of the primary: the Sentinel left still reports %s (flags %s); %s are still replicas '
         'of it' % (cluster.down_after + 10, primary.name, state['flags'], ' and '.join(h.name for h in stopped)))
 
     result = sentinel_info(cluster, primary)

@@ -28,7 +28,8 @@ def kill_primary_and_rejoin(cluster, bring_back=None, after_rejoin=None):
     killed_at = time.monotonic()
     cluster.kill(primary)
     others = [host for host in cluster.hosts if host is not primary]
-    deadline = cluster.down_after + 10
+    # down-after + 10 s from the kill, not from when `podman kill` returned.
+    deadline = cluster.down_after + 10 - (time.monotonic() - killed_at)
     promoted = wait_until(lambda: cluster.new_primary(primary, others), deadline,
                           'the Sentinels to promote a replica within down-after + 10 s')
     elapsed = time.monotonic() - killed_at
