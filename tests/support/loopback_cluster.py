@@ -102,8 +102,8 @@ class LoopbackCluster:
         """/etc/init.d/<kind>_<port> <action> (kind: redis or sentinel), as an operator would."""
         script = '/etc/init.d/%s_%d' % (kind, port)
         completed = subprocess.run([script, action], capture_output=True, text=True, timeout=120, check=False)
-        assert completed.returncode == 0, '%s %s: rc %d\n%s%s' % (script, action, completed.returncode,
-                                                                 completed.stdout, completed.stderr)
+        assert completed.returncode == 0, '%s %s: rc %d\n%s%s' % (
+            script, action, completed.returncode, completed.stdout, completed.stderr)
 
 
 @contextlib.contextmanager
