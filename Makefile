@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.test-requirements-installed
 LOCAL_VERSION := 8.0.2
 LOCAL_SOURCE := .local/source-redis-$(LOCAL_VERSION).yml
 
-.PHONY: local status local-clean test test-modules test-roles test-scenarios test-hosts sanity lint prerequisites venv test-venv clean
+.PHONY: local status local-clean test test-scripts test-modules test-roles test-scenarios test-hosts sanity lint prerequisites venv test-venv clean
 
 ## make local: a primary, 2 replicas and 3 Sentinels on this machine's loopback.
 ## LOCAL_ARGS passes more arguments to ansible-playbook, e.g. LOCAL_ARGS=-v.
@@ -48,6 +48,10 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 
 prerequisites:
 	scripts/install-test-prerequisites
+
+## The repository's scripts (scripts/fetch-source), without the network.
+test-scripts: test-venv
+	$(BIN)/pytest tests/scripts
 
 ## Modules against real redis-server and redis-sentinel processes on loopback.
 test-modules: test-venv prerequisites
