@@ -230,11 +230,12 @@ PREFLIGHT_ERRORS = [
     ({'sentinel_quorum': 0}, 'sentinel_quorum is 0 with 3 Sentinels'),
     ({'sentinel_quorum': 4}, 'the quorum exceeds the number of Sentinels'),
     ({'sentinel_master_name': 'my master'}, 'sentinel_master_name "my master" may contain only letters'),
+    ({'sentinel_master_name': 'mymaster\n'}, 'sentinel_master_name "mymaster\\n" may contain only letters'),
     ({'redis_port': 70000}, 'redis_port of local-1 is 70000, out of the range 1-65535'),
     ({'redis_port': 7000}, 'Port 7000 is used twice on one machine'),
     ({'redis_bootstrap_primary': 'elsewhere'}, 'redis_bootstrap_primary is elsewhere, which is not a host of group redis'),
     ({'redis_password': 'pass\nword'}, 'redis_password or sentinel_password contains a newline or another control character'),
-    ({'redis_source_checksum': 'md5:abc'}, 'redis_source_checksum'),
+    ({'redis_source_checksum': 'md5:abc'}, "redis_source_checksum must be 'sha256:' followed by 64 hexadecimal digits"),
 ]
 
 
