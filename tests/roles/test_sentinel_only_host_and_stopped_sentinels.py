@@ -10,9 +10,12 @@ With every Sentinel stopped, the roles must not take the inventory's bootstrap
 primary for the primary: Sentinel may have moved it. They follow the primary
 that the replicas follow, fail with what each instance answered when there is
 none, and never restart a primary with replicas without a failover first.
+A changed Sentinel setting reaches every Sentinel at runtime, with no restart.
 """
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +130,27 @@ def test_a_setting_that_needs_a_restart_waits_for_the_sentinels_to_restart_the_p
     assert all(run_id != run_ids[port] for port, run_id in cluster.run_ids().items())
     for port in cluster.data_ports:
         assert cluster.data(port).config_get('databases')['databases'] == '32'
+
+
+def test_a_sentinel_setting_changes_at_runtime_on_every_sentinel_without_a_restart(cluster):
+    primary = cluster.healthy_primary_port()
+    identities = {port: (cluster.sentinel(port).execute_command('SENTINEL', 'MYID'),
+                         cluster.sentinel(port).info('server')['run_id']) for port in cluster.sentinel_ports}
+    settings = json.dumps({'sentinel_down_after_milliseconds': 4000, 'sentinel_parallel_syncs': 2})
+
+    changed = cluster.site('-e', settings)
+    assert changed.returncode == 0, changed.explain()
+    assert not changed.ran(r'Restart the Sentinel with'), changed.explain()
+    for port in cluster.sentinel_ports:
+        client = cluster.sentinel(port)
+        master = dict(zip(*[iter(client.execute_command('SENTINEL', 'MASTER', MASTER))] * 2))
+        assert (master['down-after-milliseconds'], master['parallel-syncs']) == ('4000', '2'), (port, master)
+        # The same process with the same identity: changed at runtime, not by a restart or a new config.
+        assert (client.execute_command('SENTINEL', 'MYID'), client.info('server')['run_id']) == identities[port]
+        written = Path('/etc/redis/sentinel_%d.conf' % port).read_text()
+        assert re.search(r'^sentinel down-after-milliseconds %s 4000$' % MASTER, written, re.M), written
+    assert cluster.healthy_primary_port() == primary
+
+    again = cluster.site('-e', settings)
+    assert again.returncode == 0, again.explain()
+    assert all(counters['changed'] == 0 for counters in again.recap.values()), again.explain()
