@@ -33,14 +33,10 @@ class Deployment(LoopbackCluster):
     """The module's cluster, with what the drill and the switchover change."""
 
     def priorities(self):
-        return {port: self.data(port).config_get('replica-priority')['replica-priority'] for port in DATA_PORTS}
+        return {port: self.data(port).config_get('replica-priority')['replica-priority'] for port in self.data_ports}
 
     def drill_keys(self, port):
         return self.data(port).keys('redisops:failover-drill:*')
-
-
-def host_of(port):
-    return HOSTS[DATA_PORTS.index(port)]
 
 
 @pytest.fixture(scope='module')
@@ -87,8 +83,8 @@ def test_drill_kills_the_primary_reports_the_promoted_replica_and_the_gap_and_th
     promoted = re.search(r'promoted:\s+(drill-\d) \(127\.0\.0\.1:(\d+)\)', drill.stdout)
     assert promoted, drill.explain()
     new = int(promoted.group(2))
-    assert promoted.group(1) == host_of(new) and new != old
-    assert re.search(r'old primary:\s+%s \(127\.0\.0\.1:%d\)' % (host_of(old), old), drill.stdout)
+    assert promoted.group(1) == deployment.host_of(new) and new != old
+    assert re.search(r'old primary:\s+%s \(127\.0\.0\.1:%d\)' % (deployment.host_of(old), old), drill.stdout)
     assert 'kill -9 of the process' in drill.stdout
 
     # The client saw writes fail from the kill until Sentinel promoted a replica: at least most of
@@ -120,7 +116,7 @@ def test_drill_with_a_graceful_stop_goes_through_the_init_script(deployment):
 
     drill = deployment.playbook(DRILL, '-e', 'confirm=yes', '-e', 'drill_method=stop')
     assert drill.returncode == 0, drill.explain()
-    assert drill.ran(r'Stop the primary with its control script \| %s /etc/init\.d/redis_%d' % (host_of(old), old))
+    assert drill.ran(r'Stop the primary with its control script \| %s /etc/init\.d/redis_%d' % (deployment.host_of(old), old))
     assert not drill.ran(r'Kill the primary')
     new = int(re.search(r'promoted:\s+drill-\d \(127\.0\.0\.1:(\d+)\)', drill.stdout).group(1))
     assert new != old
@@ -137,10 +133,10 @@ def test_switchover_to_a_named_replica_moves_the_primary_there_and_restores_the_
     deployment.data(other).config_set('replica-priority', 42)
     before = deployment.priorities()
 
-    switched = deployment.playbook(SWITCHOVER, '-e', 'switchover_to=%s' % host_of(target))
+    switched = deployment.playbook(SWITCHOVER, '-e', 'switchover_to=%s' % deployment.host_of(target))
     assert switched.returncode == 0, switched.explain()
     assert 'Switchover of mymaster: %s (127.0.0.1:%d) -> %s (127.0.0.1:%d)' % (
-        host_of(old), old, host_of(target), target) in switched.stdout, switched.explain()
+        deployment.host_of(old), old, deployment.host_of(target), target) in switched.stdout, switched.explain()
 
     # Every Sentinel reports the named replica, which is the primary, and the others follow it.
     assert deployment.sentinel_views() == [('127.0.0.1', str(target))] * 3
@@ -154,7 +150,7 @@ def test_switchover_to_a_named_replica_moves_the_primary_there_and_restores_the_
     assert deployment.password not in switched.output
 
     # Naming the primary again changes nothing.
-    again = deployment.playbook(SWITCHOVER, '-e', 'switchover_to=%s' % host_of(target))
+    again = deployment.playbook(SWITCHOVER, '-e', 'switchover_to=%s' % deployment.host_of(target))
     assert again.returncode == 0, again.explain()
     assert 'already is the primary of mymaster: nothing to do' in again.stdout
     assert again.changed_total == 0
@@ -189,9 +185,9 @@ def test_switchover_to_a_replica_out_of_sync_is_refused_before_anything_changes(
         replica.client_kill_filter(_type='master')
         wait_until(lambda: replica.info('replication')['master_link_status'] == 'down', 30, 'the link to go down')
 
-        refused = deployment.playbook(SWITCHOVER, '-e', json.dumps({'switchover_to': host_of(target)}))
+        refused = deployment.playbook(SWITCHOVER, '-e', json.dumps({'switchover_to': deployment.host_of(target)}))
         assert refused.returncode != 0
-        assert 'Nothing was changed: %s is not in sync with the primary: link down' % host_of(target) \
+        assert 'Nothing was changed: %s is not in sync with the primary: link down' % deployment.host_of(target) \
             in refused.output, refused.explain()
         assert refused.changed_total == 0
         assert not refused.ran(r'Ask a Sentinel to fail over')

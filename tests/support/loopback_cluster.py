@@ -95,9 +95,6 @@ class LoopbackCluster:
     def host_of(self, port):
         return next(host for host, data_port in self.data_hosts.items() if data_port == port)
 
-    def port_of(self, host):
-        return self.data_hosts[host]
-
     def control(self, kind, port, action):
         """/etc/init.d/<kind>_<port> <action> (kind: redis or sentinel), as an operator would."""
         script = '/etc/init.d/%s_%d' % (kind, port)
