@@ -23,7 +23,23 @@ options:
     type: str
   login_password:
     description:
-      - Password to authenticate with. Never shown in output or logs.
+      - Password to authenticate with, the C(requirepass) of the server or the password of O(login_user). The module
+        never shows it in its output, its diff or its logs.
+      - >-
+        When it is not given, the module takes the environment variable E(REDISCLI_AUTH), as C(redis-cli) does, on
+        the host that runs the module. That is the controller for C(ansible localhost), C(delegate_to: localhost)
+        and C(connection: local), where the module inherits the environment of C(ansible) or C(ansible-playbook)
+        (but not through C(become) with sudo, which resets the environment). An empty O(login_password) logs in
+        without a password despite E(REDISCLI_AUTH).
+      - >-
+        Pass the password through a variable, for example C(login_password: "{{ redis_password }}") with
+        C(redis_password) in a vars file encrypted with Ansible Vault (C(-e @secrets.yml) on the command line), or
+        through E(REDISCLI_AUTH), never literally. Ansible prints the literal arguments of a failed ad-hoc call
+        (C(ansible -m ... -a 'login_password=...')), C(no_log) or not, and a literal in a playbook is in its file;
+        given as a variable, only the template C({{ redis_password }}) shows.
+      - >-
+        Do not set E(REDISCLI_AUTH) with the C(environment) task keyword: Ansible writes the environment of a task
+        into the command it runs on the target, which C(-vvv) prints and the target's process list shows.
     type: str
   tls:
     description:
@@ -75,4 +91,14 @@ options:
       - TCP port of the Sentinel.
     type: int
     default: 26379
+'''
+
+    # The monitored primary, for the Sentinel modules that act on one.
+    MASTER = r'''
+options:
+  name:
+    description:
+      - Name of the monitored primary (the master name), for example V(mymaster).
+    type: str
+    required: true
 '''

@@ -4,7 +4,7 @@
 """Connection to one Redis or Sentinel server, shared by every module.
 
 The login options, their defaults and the error wording live here only, so
-that the three modules and their doc fragment cannot drift apart.
+that the modules and their doc fragment cannot drift apart.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -12,7 +12,7 @@ __metaclass__ = type
 
 import traceback
 
-from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.redisops.sentinel.plugins.module_utils.command_log import (
     CommandLog,
@@ -31,6 +31,9 @@ else:
 
 REDIS_DEFAULT_PORT = 6379
 SENTINEL_DEFAULT_PORT = 26379
+
+# What the output shows instead of the value of an option the module does not know.
+HIDDEN_UNKNOWN = '(hidden: not an option of this module)'
 
 
 class RedisModuleError(Exception):
@@ -51,7 +54,8 @@ def login_argument_spec(default_port):
         login_host=dict(type='str', default='localhost'),
         login_port=dict(type='int', default=default_port),
         login_user=dict(type='str'),
-        login_password=dict(type='str', no_log=True),
+        # The variable redis-cli reads, so that a password never has to be written in the task.
+        login_password=dict(type='str', no_log=True, fallback=(env_fallback, ['REDISCLI_AUTH'])),
         tls=dict(type='bool', default=False),
         ca_certs=dict(type='path'),
         certfile=dict(type='path'),
@@ -59,6 +63,39 @@ def login_argument_spec(default_port):
         validate_certs=dict(type='bool', default=True),
         connect_timeout=dict(type='int', default=5),
     )
+
+
+class LoginModule(AnsibleModule):
+    """AnsibleModule that never shows the value of an option it does not know.
+
+    A misspelt option (login_pasword=...) fails as unsupported, and AnsibleModule
+    would print its value in the invocation of that failure: it cannot tell that
+    the value is a password. The error names the option, which is all one needs.
+    """
+
+    def _load_params(self):
+        super(LoginModule, self)._load_params()
+        known = set(self.argument_spec)
+        for spec in self.argument_spec.values():
+            known.update(spec.get('aliases') or ())
+        for name in list(self.params):
+            if name not in known and not name.startswith('_ansible_'):
+                self.params[name] = HIDDEN_UNKNOWN
+
+
+def hide_values(module, value):
+    """Mask every string in value wherever the module's output would show it, as no_log does.
+
+    For secrets given where no no_log option expects them (requirepass in
+    settings), which the module refuses and its invocation would otherwise show.
+    """
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            hide_values(module, item)
+    elif value is not None and not isinstance(value, bool) and '%s' % (value,):
+        module.no_log_values.add('%s' % (value,))
 
 
 def refuse_bad_input(module, errors):
@@ -197,8 +234,8 @@ class RedisServer:
         if isinstance(exc, (redis_exceptions.AuthenticationError, redis_exceptions.NoPermissionError)) \
                 or _is_auth_failure(message):
             return RedisModuleError(
-                'Authentication or permission failure at %s (check login_user and login_password, '
-                'and the ACL of that user): %s' % (self.address, message))
+                'Authentication or permission failure at %s (check login_user and login_password, or '
+                'REDISCLI_AUTH when login_password is not set, and the ACL of that user): %s' % (self.address, message))
         if isinstance(exc, redis_exceptions.RedisError):
             return RedisModuleError('%s answered an error to %s: %s'
                                     % (self.address, render_command(args, secret_positions), message),

@@ -43,13 +43,16 @@ options:
       - Names are letters, digits, C(-) and C(_), in any case. C(replicaof) and C(slaveof) are refused (use
         M(redisops.sentinel.redis_replication)), and so is C(user) (use ACL commands or an ACL file).
       - Directives that hold secrets (C(requirepass), C(masterauth), C(tls-key-file-pass),
-        C(tls-client-key-file-pass)) are refused here; give them in O(secret_settings).
+        C(tls-client-key-file-pass)) are refused here; give them in O(secret_settings). A value given here all the
+        same, or in a C(user) line, is hidden from the output of the refusal.
     type: dict
     default: {}
   secret_settings:
     description:
       - Like O(settings), for directives whose values are secrets, such as C(requirepass) or C(masterauth).
       - Their values never appear in the output, the diff or the logs; the diff only says that they changed.
+      - Give the values through variables (a vars file encrypted with Ansible Vault), never literally, for the
+        reasons given at O(login_password).
       - A directive must not be in both O(settings) and O(secret_settings).
     type: dict
     default: {}
@@ -92,6 +95,7 @@ EXAMPLES = r'''
       save: ["3600 1", "300 100"]
       appendonly: true
 
+# Secrets come from variables (a vault-encrypted vars file), never literally.
 - name: Rotate the passwords; the old one still logs in this task
   redisops.sentinel.redis_config:
     login_password: "{{ old_redis_password }}"
@@ -169,12 +173,12 @@ import os
 import re
 import tempfile
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.redisops.sentinel.plugins.module_utils.addresses import is_this_machine
 from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     REDIS_DEFAULT_PORT,
+    LoginModule,
     RedisModuleError,
+    hide_values,
     login_argument_spec,
     refuse_bad_input,
     run_on_server,
@@ -205,6 +209,9 @@ REFUSED_DIRECTIVES = {
     'user': 'manage ACL users with ACL SETUSER or an ACL file: the config file lines of every user would be '
             'replaced',
 }
+# Directives whose values hold passwords: refused in settings, and hidden even then.
+# A user line has the user's passwords (>password) or their hashes.
+SECRET_VALUED_DIRECTIVES = SECRET_DIRECTIVES | frozenset(('user',))
 SECRET_BEFORE = '(hidden)'
 SECRET_AFTER = '(changed, hidden)'
 
@@ -492,7 +499,11 @@ def run(module, server):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = LoginModule(argument_spec=argument_spec(), supports_check_mode=True)
+    # settings is not no_log: the invocation of the refusal below would show a password put there.
+    for name, value in module.params['settings'].items():
+        if ('%s' % (name,)).lower() in SECRET_VALUED_DIRECTIVES:
+            hide_values(module, value)
     refuse_bad_input(module, input_errors(module.params))
     run_on_server(module, run)
 

@@ -27,6 +27,17 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# Never write a password in a task or on the command line: a failed ad-hoc call
+# prints its literal arguments, no_log or not, so that this would show it:
+#   ansible db1 -m redisops.sentinel.redis_info -a 'login_port=7000 login_password=...'
+# Give it as a variable from a vars file encrypted with Ansible Vault instead
+# (only the template is printed):
+#   ansible db1 -m redisops.sentinel.redis_info -e @secrets.yml --ask-vault-pass \
+#     -a 'login_port=7000 login_password={{ redis_password }}'
+# or, when the module runs on the controller, in REDISCLI_AUTH as redis-cli takes it:
+#   read -rs REDISCLI_AUTH && export REDISCLI_AUTH
+#   ansible localhost -m redisops.sentinel.redis_info -a 'login_host=10.0.0.5 login_port=7000'
+
 - name: Is the local instance on port 7000 a primary?
   redisops.sentinel.redis_info:
     login_port: 7000
@@ -36,6 +47,13 @@ EXAMPLES = r'''
 - name: Show it
   ansible.builtin.debug:
     msg: "{{ instance.replication.role }}, offset {{ instance.replication.master_repl_offset }}"
+
+- name: Ask from the controller, with the password in REDISCLI_AUTH exported before ansible-playbook
+  redisops.sentinel.redis_info:
+    login_host: "{{ ansible_host }}"
+    login_port: 7000
+  delegate_to: localhost
+  register: instance
 '''
 
 RETURN = r'''
@@ -100,10 +118,9 @@ commands:
   sample: ["INFO replication", "INFO server", "INFO memory"]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     REDIS_DEFAULT_PORT,
+    LoginModule,
     login_argument_spec,
     refuse_bad_input,
     run_on_server,
@@ -138,7 +155,7 @@ def run(module, server):
 
 
 def main():
-    module = AnsibleModule(argument_spec=login_argument_spec(REDIS_DEFAULT_PORT), supports_check_mode=True)
+    module = LoginModule(argument_spec=login_argument_spec(REDIS_DEFAULT_PORT), supports_check_mode=True)
     refuse_bad_input(module, validate_login(module.params))
     run_on_server(module, run)
 

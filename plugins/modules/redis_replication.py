@@ -51,7 +51,8 @@ options:
       - Password the instance uses to authenticate to its primary (C(masterauth)), set with C(CONFIG SET) when it
         differs.
       - Set it on primaries too, because Sentinel may turn any of them into a replica later.
-      - Never shown in output or logs.
+      - Never shown in output or logs. Give it through a variable (a vars file encrypted with Ansible Vault), never
+        literally, for the reasons given at O(login_password).
     type: str
   primary_user:
     description:
@@ -180,14 +181,13 @@ persisted:
 
 import time
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.redisops.sentinel.plugins.module_utils.addresses import (
     same_endpoint,
     same_server,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     REDIS_DEFAULT_PORT,
+    LoginModule,
     RedisModuleError,
     check_port,
     login_argument_spec,
@@ -319,7 +319,7 @@ def run(module, server):
 
 
 def main():
-    module = AnsibleModule(
+    module = LoginModule(
         argument_spec=argument_spec(),
         required_if=[('role', 'replica', ['primary_host'])],
         supports_check_mode=True,

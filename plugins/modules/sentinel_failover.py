@@ -26,13 +26,9 @@ author:
 extends_documentation_fragment:
   - redisops.sentinel.login
   - redisops.sentinel.login.sentinel
+  - redisops.sentinel.login.master
   - redisops.sentinel.attributes.changes
 options:
-  name:
-    description:
-      - Name of the monitored primary (the master name), for example V(mymaster).
-    type: str
-    required: true
   from_host:
     description:
       - Fail over only while the primary is at O(from_host):O(from_port), typically the host about to be
@@ -122,11 +118,10 @@ commands:
 
 import time
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.redisops.sentinel.plugins.module_utils.addresses import same_endpoint
 from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     SENTINEL_DEFAULT_PORT,
+    LoginModule,
     RedisModuleError,
     check_port,
     login_argument_spec,
@@ -286,7 +281,7 @@ def run(module, server):
 
 
 def main():
-    module = AnsibleModule(
+    module = LoginModule(
         argument_spec=argument_spec(),
         required_together=[('from_host', 'from_port')],
         supports_check_mode=True,

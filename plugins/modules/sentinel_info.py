@@ -38,6 +38,8 @@ options:
         TLS settings.
       - Each item is a V(host:port) string (V([v6addr]:port) for IPv6; the port defaults to 26379) or a dict with
         C(host) and optional C(port).
+      - An item is only an address. An item with anything else, such as a C(password) key or V(user:password@host),
+        is refused without showing it.
     type: list
     elements: raw
 seealso:
@@ -60,6 +62,17 @@ EXAMPLES = r'''
       - 10.0.0.6:26379
       - host: 10.0.0.7
         port: 26379
+  register: sentinel_view
+
+- name: The same from the controller, once, with the password in REDISCLI_AUTH exported before ansible-playbook
+  redisops.sentinel.sentinel_info:
+    name: mymaster
+    sentinels:
+      - 10.0.0.5:26379
+      - 10.0.0.6:26379
+      - 10.0.0.7:26379
+  delegate_to: localhost
+  run_once: true
   register: sentinel_view
 
 - name: Fail unless a majority agree and every Sentinel can reach quorum
@@ -201,14 +214,15 @@ commands:
 
 import re
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.six import string_types
 
 from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     SENTINEL_DEFAULT_PORT,
+    LoginModule,
     RedisModuleError,
     RedisServer,
     check_port,
+    hide_values,
     login_argument_spec,
     refuse_bad_input,
     validate_login,
@@ -237,14 +251,35 @@ def argument_spec():
     return spec
 
 
+def unknown_keys(item):
+    return sorted('%s' % (key,) for key in item if key not in ('host', 'port'))
+
+
+def hide_credentials(module):
+    """Hide what a sentinels entry holds beside its address, so that the refusal never shows a password."""
+    for item in module.params['sentinels'] or ():
+        if isinstance(item, dict):
+            for key in unknown_keys(item):
+                hide_values(module, item[key])
+        elif isinstance(item, string_types) and '@' in item:
+            hide_values(module, item)
+
+
 def parse_sentinel_address(item):
     """(host, port) from a 'host:port' string or a {host, port} dict; raises ValueError."""
     if isinstance(item, dict):
-        unknown = set(item) - set(['host', 'port'])
-        if unknown or not item.get('host'):
+        unknown = unknown_keys(item)
+        if unknown:
+            # Named, never shown: a key such as password may hold one.
+            raise ValueError('a sentinels entry must be a dict with host and optional port, not %s (their values are '
+                             'not shown; every Sentinel is logged in to with the login options)' % ', '.join(unknown))
+        if not item.get('host'):
             raise ValueError('a sentinels entry must be a dict with host and optional port, got %r' % (item,))
         host, port = item['host'], item.get('port', SENTINEL_DEFAULT_PORT)
     elif isinstance(item, string_types):
+        if '@' in item:
+            raise ValueError('a sentinels entry looks like an address with credentials (user:password@host): give '
+                             'host:port, and the password in login_password')
         text = item.strip()
         bracketed = _BRACKETED.match(text)
         if bracketed:
@@ -428,7 +463,8 @@ def query_all(params, log):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = LoginModule(argument_spec=argument_spec(), supports_check_mode=True)
+    hide_credentials(module)
     refuse_bad_input(module, input_errors(module.params))
 
     log = CommandLog()

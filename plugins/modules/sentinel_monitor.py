@@ -84,6 +84,8 @@ options:
       - Password Sentinel authenticates with on the primary and its replicas (C(auth-pass)).
       - Sentinel never reports it, so it is sent when the monitor is created and, with O(update_auth=always),
         on every run. Never shown in output or logs.
+      - Give it through a variable (a vars file encrypted with Ansible Vault), never literally, for the reasons
+        given at O(login_password).
     type: str
   update_auth:
     description:
@@ -107,7 +109,8 @@ options:
     description:
       - Any other C(SENTINEL SET) parameter, as a dict of parameter name to value.
       - A list value is sent as several arguments, for example C(rename-command) set to V([CONFIG, XCONFIG]).
-      - Parameters that have an option of their own (such as C(quorum) or C(auth-pass)) are refused here.
+      - Parameters that have an option of their own (such as C(quorum) or C(auth-pass)) are refused here; an
+        C(auth-pass) value given here is hidden from the output all the same.
       - A parameter that Sentinel does not report back is sent when the monitor is created and with
         O(update_auth=always).
     type: dict
@@ -146,6 +149,7 @@ EXAMPLES = r'''
 
 - name: Change the quorum later; a primary moved by failover stays where Sentinel put it
   redisops.sentinel.sentinel_monitor:
+    login_password: "{{ sentinel_password }}"
     name: mymaster
     primary_host: 10.0.0.5
     quorum: 3
@@ -153,6 +157,7 @@ EXAMPLES = r'''
 
 - name: Stop monitoring
   redisops.sentinel.sentinel_monitor:
+    login_password: "{{ sentinel_password }}"
     name: oldcache
     state: absent
 '''
@@ -255,13 +260,13 @@ commands:
 
 import re
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.redisops.sentinel.plugins.module_utils.addresses import resolve, same_endpoint
 from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     REDIS_DEFAULT_PORT,
     SENTINEL_DEFAULT_PORT,
+    LoginModule,
     check_port,
+    hide_values,
     login_argument_spec,
     refuse_bad_input,
     run_on_server,
@@ -494,7 +499,11 @@ def run(module, server):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = LoginModule(argument_spec=argument_spec(), supports_check_mode=True)
+    # options is not no_log: the invocation of the refusal below would show an auth-pass put there.
+    for parameter, value in module.params['options'].items():
+        if ('%s' % (parameter,)).lower() == 'auth-pass':
+            hide_values(module, value)
     refuse_bad_input(module, input_errors(module.params))
     run_on_server(module, run)
 

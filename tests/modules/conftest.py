@@ -13,6 +13,14 @@ from tests.support.servers import PASSWORD, ServerProcess, free_port, wait_until
 
 
 @pytest.fixture
+def ansible_env(ansible_env):
+    """The shared environment without REDISCLI_AUTH: the modules take it as login_password, and a
+    test must not depend on whether the developer's shell exports one."""
+    ansible_env.pop('REDISCLI_AUTH', None)
+    return ansible_env
+
+
+@pytest.fixture
 def servers(tmp_path):
     """Factory of servers, all killed at the end of the test."""
     started = []
