@@ -29,6 +29,32 @@ attributes:
     description: The module reports state and changes nothing, so there is nothing to diff.
 '''
 
+    # Action plugins that only read variables on the controller and change nothing
+    # (with ansible.builtin.action_common_attributes and its conn and flow fragments).
+    CONTROLLER = r'''
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  become:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details: Runs normally; it changes nothing anyway.
+  connection:
+    support: none
+  delegation:
+    support: none
+    details: Runs on the controller, wherever the task is delegated.
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+'''
+
     # Required by the doc fragment loader; the named fragments above are the ones to use.
     DOCUMENTATION = r'''
 options: {}
