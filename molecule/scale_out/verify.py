@@ -21,7 +21,11 @@ The test sequence deployed the members, the hosts of groups redis and sentinel
    move; the converge changed nothing on the members, their instances and
    Sentinels kept their run_ids, the primary made exactly one full sync
    (scale_out-4's), the client had no failed or lost write; a converge again
-   with the four hosts changes nothing and restarts nothing.
+   with the four hosts changes nothing and restarts nothing;
+6. playbooks/remove.yml --limit scale_out-4 removes its replica and Sentinel
+   (and the build of its machine); the three Sentinels that stay, reset one at
+   a time 30 s apart, count 2 replicas and 2 other Sentinels, none of them
+   scale_out-4's; killing the primary still fails over.
 """
 
 import os
@@ -223,7 +227,52 @@ def scale_out(everyone):
         check_not_restarted(after, processes(grown), 'converging again')
         say('converging again with the four hosts: changed=0 on %d hosts, the primary stayed %s'
             % (len(recap), promoted.name))
+        scale_in(grown, new, promoted, inventory)
     say('verify took %.0f s' % (time.monotonic() - started))
+
+
+def scale_in(grown, removed, primary, inventory):
+    """playbooks/remove.yml --limit removed, a host with a replica and a Sentinel: both go, and with them
+    the build of that machine, which no other instance uses; the three Sentinels that stay are reset one
+    at a time, 30 s apart, and count 2 replicas and 2 other Sentinels, none of them the removed ones; a
+    kill of the primary still fails over."""
+    project = os.environ['MOLECULE_PROJECT_DIRECTORY']
+    started = time.monotonic()
+    recap, output = grown.playbook(os.path.join(project, 'playbooks', 'remove.yml'), {'redisops_remove_confirm': True},
+                                   inventories=[inventory], args=['--limit', removed.name])
+    took = time.monotonic() - started
+    check(sorted(recap) == [removed.name], 'the removal ran on %s, not only on %s' % (sorted(recap), removed.name))
+    check(not answers(grown, removed), '%s still runs a data instance after its removal' % removed.name)
+    leftovers = grown.exec(removed, 'sh', '-c', 'ls -d /opt/redis/redis-* /etc/redis/*.conf /usr/local/bin/redis-server '
+                           '/etc/systemd/system/redis_*.service /etc/systemd/system/sentinel_*.service 2>/dev/null',
+                           check_rc=False).split()
+    check(not leftovers, 'the removal left %s on %s' % (leftovers, removed.name))
+    check('Kept the builds' not in output, 'the removal kept the build of %s, which nothing else uses' % removed.name)
+    # Three resets, 30 s apart.
+    check(took >= 60, 'the removal took %.0f s: the resets were not 30 s apart' % took)
+    stayed = Cluster([host.name for host in grown.hosts if host is not removed])
+    for host in stayed.hosts:
+        state = master_state(stayed, host)
+        check((int(state['num-slaves']), int(state['num-other-sentinels'])) == (2, 2),
+              'the Sentinel of %s counts %s replicas and %s other Sentinels after the removal, not 2 and 2'
+              % (host.name, state['num-slaves'], state['num-other-sentinels']))
+        check(removed.ip not in replicas_seen(stayed, host), 'the Sentinel of %s still knows the replica of %s'
+              % (host.name, removed.name))
+        others = [as_dict(reply)['ip'] for reply in
+                  stayed.sentinel(host).execute_command('SENTINEL', 'SENTINELS', MASTER)]
+        check(removed.ip not in others, 'the Sentinel of %s still knows the Sentinel of %s' % (host.name, removed.name))
+    check(stayed.check_topology() is stayed.host(primary.name), 'the primary moved during the removal')
+    say('removed %s in %.0f s: its instances and its build are gone; the 3 Sentinels that stay count 2 replicas and '
+        '2 other Sentinels, none of them on %s, and answer OK to CKQUORUM' % (removed.name, took, removed.name))
+
+    old = stayed.host(primary.name)
+    killed_at = time.monotonic()
+    stayed.kill(old)
+    survivors = [host for host in stayed.hosts if host is not old]
+    promoted = wait_until(lambda: stayed.new_primary(old, survivors), stayed.down_after + 10,
+                          'the Sentinels that stay to promote a replica within down-after + 10 s')
+    say('killed %s after the removal; the Sentinels that stay promoted %s after %.1f s'
+        % (old.name, promoted.name, time.monotonic() - killed_at))
 
 
 if __name__ == '__main__':

@@ -216,23 +216,30 @@ class Cluster:
         extra_vars: a dict given to ansible-playbook with -e, for a converge with other settings.
         inventories: more inventory sources, given with -i after the scenario's (to add hosts to groups)."""
         scenario = os.environ['MOLECULE_SCENARIO_DIRECTORY']
+        return self.playbook(os.path.join(scenario, '..', 'shared', 'converge.yml'), extra_vars, inventories)[0]
+
+    def playbook(self, playbook, extra_vars=None, inventories=(), args=()):
+        """Run a playbook on the scenario's inventory (and inventories); returns (recap {host: changed count},
+        output). It must succeed. args: more arguments for ansible-playbook (--limit ...)."""
         env = dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0', PY_COLORS='0')
         env.setdefault('ANSIBLE_CONFIG', os.path.join(os.environ['MOLECULE_EPHEMERAL_DIRECTORY'], 'ansible.cfg'))
         command = ['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE']]
         for inventory in inventories:
             command.extend(['-i', inventory])
-        command.append(os.path.join(scenario, '..', 'shared', 'converge.yml'))
+        command.append(playbook)
+        command.extend(args)
         if extra_vars:
             command.extend(['-e', json.dumps(extra_vars)])
         completed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800, check=False)
-        check(completed.returncode == 0, 'converge failed:\n%s' % completed.stdout[-4000:])
-        check('PLAY RECAP' in completed.stdout, 'converge printed no recap:\n%s' % completed.stdout[-2000:])
+        name = os.path.basename(playbook)
+        check(completed.returncode == 0, '%s failed:\n%s' % (name, completed.stdout[-4000:]))
+        check('PLAY RECAP' in completed.stdout, '%s printed no recap:\n%s' % (name, completed.stdout[-2000:]))
         recap = {}
         for line in re.sub(r'\x1b\[[0-9;]*m', '', completed.stdout).splitlines():
             match = re.match(r'^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)', line)
             if match:
                 recap[match.group(1)] = int(match.group(2))
-        return recap
+        return recap, completed.stdout
 
     def print_logs(self):
         """The Sentinel and Redis logs of every host, for a failed scenario."""
