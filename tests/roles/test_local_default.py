@@ -15,6 +15,7 @@ import os
 import pwd
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from tests.support.playbook_run import PlaybookRun
 from tests.support.processes import host_processes
 from tests.support.servers import wait_until
 
-COMPILE = r'redis_build : Compile \|'
+COMPILE = r'redis_build : Compile with make'
 VENV = REPO / '.venv'
 
 
@@ -66,8 +67,12 @@ class LocalDeployment:
 
     def agreed_primary_port(self):
         """The primary port all three Sentinels report, or None while they disagree."""
+        return self.agreed_primary_port_of(SENTINEL_PORTS)
+
+    def agreed_primary_port_of(self, sentinel_ports):
+        """The primary port the Sentinels on these ports all report, or None while they disagree."""
         views = set()
-        for port in SENTINEL_PORTS:
+        for port in sentinel_ports:
             views.add(tuple(self.sentinel(port).execute_command('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER)))
         return int(views.pop()[1]) if len(views) == 1 else None
 
@@ -152,6 +157,26 @@ def test_check_mode_with_diff_reports_no_change_and_no_secret(deployment):
     assert deployment.password not in checked.output
 
 
+def test_reruns_need_no_source_once_the_version_is_installed(deployment):
+    """`ansible-playbook site.yml` as the README gives it: the inventory remembers the source make local
+    fetched; without it (the vars file gone) the installed build still counts, as it was verified when it
+    was built. Neither form compiles, downloads or changes anything, nor does --check."""
+    plain = deployment.playbook('site.yml')
+    assert plain.returncode == 0, plain.explain()
+    assert plain.changed_total == 0 and not plain.ran(COMPILE), plain.explain()
+    source = deployment.checkout / '.local' / 'source-redis-8.0.2.yml'
+    hidden = source.with_name('source-hidden.yml')
+    source.rename(hidden)
+    try:
+        for args in ((), ('--check',)):
+            rerun = deployment.playbook('site.yml', *args)
+            assert rerun.returncode == 0, rerun.explain()
+            assert rerun.changed_total == 0, rerun.explain()
+            assert not rerun.ran(COMPILE) and not rerun.ran(r'Download and verify the source tarball'), rerun.explain()
+    finally:
+        hidden.rename(source)
+
+
 def test_after_a_failover_a_rerun_changes_nothing_and_keeps_the_new_primary(deployment):
     old_primary = deployment.primary_port()
     pid = int(Path('/var/run/redis/redis_%d.pid' % old_primary).read_text())
@@ -234,7 +259,12 @@ PREFLIGHT_ERRORS = [
     ({'redis_port': 70000}, 'redis_port of local-1 is 70000, out of the range 1-65535'),
     ({'redis_port': 7000}, 'Port 7000 is used twice on one machine'),
     ({'redis_bootstrap_primary': 'elsewhere'}, 'redis_bootstrap_primary is elsewhere, which is not a host of group redis'),
-    ({'redis_password': 'pass\nword'}, 'redis_password or sentinel_password contains a newline or another control character'),
+    ({'redis_password': 'pass\nword'}, 'redis_password and sentinel_password may contain only printable ASCII'),
+    # What Sentinel writes back unquoted when it rewrites its config file.
+    ({'redis_password': 'pa ss#wo rd'}, 'redis_password and sentinel_password may contain only printable ASCII'),
+    ({'sentinel_password': 'it\'s-"quoted"'}, 'sentinel_password may contain only printable ASCII characters other '
+                                              'than space, the double quote'),
+    ({'redis_password': 'back\\slash'}, 'Valkey 8.1.1 also writes requirepass and masterauth without escaping'),
     ({'redis_source_checksum': 'md5:abc'}, "redis_source_checksum must be 'sha256:' followed by 64 hexadecimal digits"),
 ]
 
@@ -248,5 +278,62 @@ def test_bad_input_fails_before_any_change(deployment, overrides, message):
     assert 'PLAY [Build and install Redis]' not in failed.stdout
     assert all(counters['changed'] == 0 for counters in failed.recap.values())
     assert deployment.password not in failed.output
-    if 'redis_password' in overrides:
-        assert 'pass\nword' not in failed.output and 'pass\\nword' not in failed.output
+    for name in ('redis_password', 'sentinel_password'):
+        if name in overrides:
+            value = overrides[name]
+            assert value not in failed.output and json.dumps(value)[1:-1] not in failed.output
+
+
+def test_removing_one_host_keeps_what_the_others_use_and_the_sentinels_forget_it(deployment):
+    """playbooks/remove.yml --limit one replica's host: its instances go; the build, the command
+    links and the other instances of the machine stay; the Sentinels that stay forget it, one
+    at a time, and still fail over. The primary's host cannot be removed while replicas stay."""
+    primary = deployment.primary_port()
+    by_port = {port: 'local-%d' % index for index, port in enumerate(DATA_PORTS, 1)}
+    victim_port = max(port for port in DATA_PORTS if port != primary)
+    victim = by_port[victim_port]
+    victim_sentinel = SENTINEL_PORTS[DATA_PORTS.index(victim_port)]
+    staying_sentinels = [port for port in SENTINEL_PORTS if port != victim_sentinel]
+
+    refused = deployment.playbook('playbooks/remove.yml', '--limit', by_port[primary], '-e', 'redisops_remove_confirm=yes')
+    assert refused.returncode != 0
+    assert '%s runs the primary of mymaster' % by_port[primary] in refused.output, refused.explain()
+    assert 'Nothing was removed' in refused.output
+    assert deployment.data(primary).info('replication')['connected_slaves'] == 2
+
+    started = time.monotonic()
+    removed = deployment.playbook('playbooks/remove.yml', '--limit', victim, '-e', 'redisops_remove_confirm=yes')
+    took = time.monotonic() - started
+    assert removed.returncode == 0, removed.explain()
+    assert not port_in_use(victim_port) and not port_in_use(victim_sentinel)
+    for path in ('/etc/redis/redis_%d.conf' % victim_port, '/etc/init.d/redis_%d' % victim_port,
+                 '/var/lib/redis/%d' % victim_port, '/etc/redis/sentinel_%d.conf' % victim_sentinel,
+                 '/etc/init.d/sentinel_%d' % victim_sentinel):
+        assert not Path(path).exists(), path
+    # What the other instances of this machine run from stays.
+    assert 'Kept the builds under /opt/redis' in removed.stdout, removed.explain()
+    assert Path('/opt/redis/redis-8.0.2/bin/redis-server').is_file()
+    assert os.readlink('/usr/local/bin/redis-server') == '/opt/redis/redis-8.0.2/bin/redis-server'
+    assert deployment.data(primary).info('replication')['connected_slaves'] == 1
+    # Two resets, 30 s apart, as the Redis docs say.
+    assert took >= 30, took
+    for port in staying_sentinels:
+        client = deployment.sentinel(port)
+        master = client.sentinel_master(MASTER)
+        assert (master['num-slaves'], master['num-other-sentinels']) == (1, 1), (port, master)
+        replicas = client.execute_command('SENTINEL', 'REPLICAS', MASTER)
+        assert str(victim_port) not in json.dumps(replicas)
+        sentinels = client.execute_command('SENTINEL', 'SENTINELS', MASTER)
+        assert str(victim_sentinel) not in json.dumps(sentinels)
+        assert client.execute_command('SENTINEL', 'CKQUORUM', MASTER).startswith('OK 2 usable Sentinels')
+
+    again = deployment.playbook('playbooks/remove.yml', '--limit', victim, '-e', 'redisops_remove_confirm=yes')
+    assert again.returncode == 0, again.explain()
+    assert all(counters['changed'] == 0 for counters in again.recap.values()), again.explain()
+
+    # The two Sentinels that stay still agree on a failover.
+    pid = int(Path('/var/run/redis/redis_%d.pid' % primary).read_text())
+    os.kill(pid, 9)
+    survivor = next(port for port in DATA_PORTS if port not in (primary, victim_port))
+    wait_until(lambda: deployment.agreed_primary_port_of(staying_sentinels) == survivor, 60,
+               'the two Sentinels that stay to promote %d' % survivor)

@@ -22,15 +22,15 @@ def test_a_sentinel_count_that_survives_failures_badly_is_warned_about(
     inventory = make_inventory(hosts(count), groups=('redis', 'sentinel'), common=PASSWORD)
     checked = ansible_playbook('preflight.yml', inventory)
     assert checked.returncode == 0, checked.explain()
-    assert 'WARNING: group sentinel has %d Sentinels' % count in checked.stdout
-    assert warning in checked.stdout
+    assert '[WARNING]: Group sentinel has %d Sentinels' % count in checked.output, checked.explain()
+    assert warning in checked.output
     assert checked.changed_total == 0
 
 
 def test_three_sentinels_pass_without_warning(make_inventory, ansible_playbook):
     checked = ansible_playbook('preflight.yml', make_inventory(hosts(3), groups=('redis', 'sentinel'), common=PASSWORD))
     assert checked.returncode == 0, checked.explain()
-    assert 'WARNING: group sentinel has' not in checked.stdout
+    assert 'Group sentinel has' not in checked.output
 
 
 @pytest.mark.parametrize('overrides, message', [
@@ -39,6 +39,10 @@ def test_three_sentinels_pass_without_warning(make_inventory, ansible_playbook):
     ({'redis_config': {'requirepass': 'x'}}, 'redis_config sets requirepass, which the role manages itself'),
     ({'redis_config': {'Bad Name': 1}}, 'redis_config has names that are not Redis directives: Bad Name'),
     ({'sentinel_notification_script': 'notify.sh'}, 'must be absolute paths'),
+    # Sentinel writes these unquoted (or, Valkey 8.1.1, unescaped) when it rewrites its config file.
+    ({'sentinel_client_reconfig_script': '/opt/my scripts/reconfig.sh'},
+     'must be absolute paths with no space, quote or backslash'),
+    ({'sentinel_announce_ip': '10.0.0.5 x'}, 'sentinel_announce_ip must be an address or host name, with no space'),
     ({'sentinel_down_after_milliseconds': 0}, 'sentinel_down_after_milliseconds must be at least 1'),
 ])
 def test_role_settings_are_checked(make_inventory, ansible_playbook, overrides, message):

@@ -12,6 +12,7 @@ store (conftest.build_artifacts), filled by those three.
 """
 
 import grp
+import json
 import os
 import pwd
 import re
@@ -24,7 +25,7 @@ import pytest
 import yaml
 
 # The task that runs make; its "changed" results are the compiles.
-COMPILE = r'redis_build : Compile \|'
+COMPILE = r'redis_build : Compile with make'
 UNPACK = r'redis_build : Unpack the artifact$'
 CHECK_MODE_REPORT = r'redis_build : Report what a real run would install \(check mode\)'
 REDIS_COMMANDS = ['redis-server', 'redis-sentinel', 'redis-cli', 'redis-benchmark', 'redis-check-aof', 'redis-check-rdb']
@@ -84,11 +85,14 @@ def test_three_hosts_of_one_machine_compile_once_and_a_rerun_changes_nothing(
     assert first.recap['local-2']['changed'] == 0 and first.recap['local-3']['changed'] == 0, first.recap
     cache = artifact_cache(ansible_env)
     assert len(artifacts_in(cache)) == 1, artifacts_in(cache)
-    # Nothing else, in particular no temporary (.part) file of the fetch.
-    assert sorted(p.name for p in cache.iterdir()) == artifacts_in(cache)
+    # Nothing else but the compile's duration, in particular no temporary (.part) file of the fetch.
+    assert sorted(p.name for p in cache.iterdir()) == artifacts_in(cache) + ['timings.json']
 
     prefix = assert_installed(base, 'redis', '8.0.2', REDIS_COMMANDS)
-    assert (prefix / '.redisops-build').read_text().strip() + '.tar.gz' == artifacts_in(cache)[0]
+    # The stamp: the build key, then its parts.
+    key, parts = (prefix / '.redisops-build').read_text().splitlines()
+    assert key + '.tar.gz' == artifacts_in(cache)[0]
+    assert json.loads(parts)['version'] == '8.0.2'
     assert 'v=8.0.2 ' in run_version(base / 'bin' / 'redis-server')
     assert 'redis-cli 8.0.2' in run_version(base / 'bin' / 'redis-cli')
     # redis_build_tls defaults to true: a client built without TLS rejects --tls.
@@ -105,6 +109,15 @@ def test_three_hosts_of_one_machine_compile_once_and_a_rerun_changes_nothing(
     assert set(second.recap) == {'local-1', 'local-2', 'local-3'}
     assert second.changed_total == 0, second.recap
     assert (cache / artifacts_in(cache)[0]).stat().st_mtime_ns == artifact_mtime
+
+    # Without any source variable (the upstream tarball's sum differs from the Debian orig
+    # tarball's), the installed build of 8.0.2 still counts: nothing to fetch, nothing to do.
+    unsourced = ansible_playbook('build.yml', inventory, extra_vars={'redis_version': '8.0.2'})
+    assert unsourced.returncode == 0, unsourced.explain()
+    assert not unsourced.ran(COMPILE) and not unsourced.ran(UNPACK), unsourced.explain()
+    assert unsourced.changed_total == 0, unsourced.explain()
+    checked = ansible_playbook('build.yml', inventory, extra_vars={'redis_version': '8.0.2'}, check=True)
+    assert checked.returncode == 0 and checked.changed_total == 0, checked.explain()
 
 
 # 2 ------------------------------------------------------------------------------------------
@@ -154,7 +167,7 @@ def test_checksum_mismatch_fails_before_building_with_both_sums(
 
     run = ansible_playbook('build.yml', inventory, vars_files=[sources], extra_vars={'redis_source_checksum': wrong})
     assert run.returncode != 0, run.explain()
-    assert run.hosts(r'redis_build : Check redis_source_archive against redis_source_checksum', 'fatal') == [
+    assert run.hosts(r': Check redis_source_archive against redis_source_checksum', 'fatal') == [
         'local-1', 'local-2'], run.explain()
     assert wrong in run.output and actual in run.output, run.explain()
     assert not run.ran(COMPILE) and not run.ran(r'redis_build : Copy the source tarball')
@@ -190,7 +203,7 @@ def test_malformed_checksum_fails_in_preflight_naming_the_variable(
     run = ansible_playbook('build.yml', inventory, vars_files=[source_vars('redis', '8.0.2')],
                            extra_vars={'redis_source_checksum': 'md5:5d41402abc4b2a76b9719d911017c592'})
     assert run.returncode != 0, run.explain()
-    assert run.hosts(r'redis_build : Check that redis_source_checksum is sha256:<64 hex digits>', 'fatal') == [
+    assert run.hosts(r': Check that redis_source_checksum is sha256:<64 hex digits>', 'fatal') == [
         'local-1'], run.explain()
     assert "redis_source_checksum must be 'sha256:' followed by 64 hexadecimal digits" in run.output
     assert run.changed_total == 0 and not base.exists()
@@ -223,7 +236,7 @@ def test_preflight_entry_point_alone_passes_and_changes_nothing(
 
     run = ansible_playbook('build_preflight.yml', inventory, vars_files=[source_vars('valkey', '8.1.1')])
     assert run.returncode == 0, run.explain()
-    assert run.hosts(r'redis_build : Check redis_source_archive against redis_source_checksum', 'ok') == ['local-1']
+    assert run.hosts(r': Check redis_source_archive against redis_source_checksum', 'ok') == ['local-1']
     assert run.changed_total == 0 and not base.exists()
 
 
