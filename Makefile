@@ -5,18 +5,21 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 TEST_STAMP := $(VENV)/.test-requirements-installed
+# galaxy-importer needs packages the test virtualenv pins otherwise: its own.
+IMPORTER_VENV ?= .venv-importer
+IMPORTER_STAMP := $(IMPORTER_VENV)/.requirements-installed
 
 LOCAL_VERSION := 8.0.2
 LOCAL_SOURCE := .local/source-redis-$(LOCAL_VERSION).yml
 
-.PHONY: local status local-clean test test-scripts test-modules test-roles test-scenarios test-hosts sanity lint prerequisites venv test-venv clean
+.PHONY: local status local-clean test test-scripts test-modules test-roles test-collection test-scenarios test-hosts sanity lint prerequisites venv test-venv importer-venv clean
 
 ## make local: a primary, 2 replicas and 3 Sentinels on this machine's loopback.
 ## LOCAL_ARGS passes more arguments to ansible-playbook, e.g. LOCAL_ARGS=-v.
 local: venv
 	@mkdir -p .local
 	scripts/fetch-source --flavor redis --version $(LOCAL_VERSION) --vars-file $(LOCAL_SOURCE) >/dev/null
-	$(BIN)/ansible-playbook site.yml -e @$(LOCAL_SOURCE) $(LOCAL_ARGS)
+	$(BIN)/ansible-playbook site.yml $(LOCAL_ARGS)
 	$(BIN)/ansible-playbook playbooks/status.yml
 
 ## make status: the table of the local deployment.
@@ -46,12 +49,23 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
+importer-venv: $(IMPORTER_STAMP)
+
+$(IMPORTER_STAMP): requirements-importer.txt
+	$(PYTHON) -m venv $(IMPORTER_VENV)
+	$(IMPORTER_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-importer.txt
+	touch $@
+
 prerequisites:
 	scripts/install-test-prerequisites
 
 ## The repository's scripts (scripts/fetch-source), without the network.
 test-scripts: test-venv
 	$(BIN)/pytest tests/scripts
+
+## The built collection as Galaxy receives it: galaxy-importer, its contents, its documents.
+test-collection: test-venv importer-venv
+	REDISOPS_IMPORTER_PYTHON=$(abspath $(IMPORTER_VENV))/bin/python $(BIN)/pytest tests/collection
 
 ## Modules against real redis-server and redis-sentinel processes on loopback.
 test-modules: test-venv prerequisites
@@ -79,4 +93,4 @@ lint: test-venv
 	$(BIN)/ansible-lint --offline --profile production
 
 clean:
-	rm -rf $(VENV) .build tests/output
+	rm -rf $(VENV) $(IMPORTER_VENV) .build tests/output
