@@ -86,7 +86,7 @@ def test_a_port_held_by_another_program_is_named_before_any_change(tmp_path, mak
     nothing_created(tmp_path)
 
 
-def test_a_failed_download_on_the_host_that_compiles_stops_the_others_with_the_reason(
+def test_a_download_that_cannot_work_stops_every_host_before_any_change(
         tmp_path, make_inventory, ansible_playbook, ansible_env):
     closed = free_port()
     hosts = cluster(tmp_path)
@@ -95,16 +95,15 @@ def test_a_failed_download_on_the_host_that_compiles_stops_the_others_with_the_r
     inventory = make_inventory(hosts, groups=('redis', 'sentinel'), common=common)
     run = ansible_playbook('deploy.yml', inventory)
     assert run.returncode != 0
-    assert 'No verified source tarball from redis_source_url http://127.0.0.1:%d/' % closed in run.output, run.explain()
-    builders = run.hosts(r'redis_build : Download and verify the source tarball', 'fatal')
+    builders = run.hosts(r'redis_build : Fail naming the source variables, before anything changes', 'fatal')
     assert len(builders) == 1, run.explain()
-    # The hosts that waited for that build stop with the reason, every one of them.
-    waiting = run.hosts(r'redis_build : Check that the artifact is on the controller', 'fatal')
-    assert waiting == sorted(set(hosts) - set(builders)), run.explain()
-    assert 'is missing: %s was to compile it in this play. Look at that host\'s errors above.' % builders[0] \
-        in run.output
-    # No follow-on error of the hosts that waited for that build.
+    assert ('redis 8.0.2 must be compiled on %s, which cannot download redis_source_url http://127.0.0.1:%d/'
+            % (builders[0], closed)) in run.output, run.explain()
+    assert 'ansible-playbook redisops.sentinel.fetch_source -e redis_flavor=redis -e redis_version=8.0.2' in run.output
+    # The hosts that waited for that build stopped at once (any_errors_fatal), with no error of their own.
+    assert run.hosts(r'.', 'fatal') == builders, run.explain()
+    assert all(run.recap[host]['failed'] == 0 for host in hosts if host not in builders), run.recap
     assert 'have not been seen in this run' not in run.output
-    assert 'does not exist' not in run.output
     assert not run.ran(r"redis_server : Run this host's data instance"), run.explain()
-    assert not list(tmp_path.glob('machine-*/etc')), 'a config directory was made after the failed build'
+    assert run.changed_total == 0
+    nothing_created(tmp_path)
