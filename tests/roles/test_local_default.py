@@ -137,6 +137,15 @@ def test_make_local_deploys_a_primary_two_replicas_and_three_sentinels(deploymen
         assert Path('/etc/init.d/sentinel_%d' % port).is_file()
     # Not `pgrep -u redis`: a scenario's containers may run Redis with the same uid.
     assert len(host_processes(pwd.getpwnam('redis').pw_uid, 'redis-server')) == 3
+    # A task title shows no value of one host when the task ran on several: the first host's
+    # would stand for all of them.
+    per_host = ['redis_%d' % port for port in DATA_PORTS] + ['sentinel_%d' % port for port in SENTINEL_PORTS]
+    hosts_of = {}
+    for task, host, _status in deployment.first_run.results:
+        hosts_of.setdefault(task, set()).add(host)
+    misleading = sorted(task for task, hosts in hosts_of.items()
+                        if len(hosts) > 1 and any(name in task for name in per_host))
+    assert not misleading, misleading
     # make local ends with the status table.
     assert re.search(r'local-2\s+127\.0\.0\.1:7001\s+replica\s+127\.0\.0\.1:7000\s+up', deployment.first_run.stdout)
     assert deployment.password not in deployment.first_run.output

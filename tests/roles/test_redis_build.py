@@ -80,6 +80,10 @@ def test_three_hosts_of_one_machine_compile_once_and_a_rerun_changes_nothing(
     # Exactly one compile, by the first host; one install and one set of links for the machine.
     compiles = [host for task, host, status in first.results if re.search(COMPILE, task) and status != 'skipping']
     assert compiles == ['local-1'], first.explain()
+    # The compile shows that it runs: when it started, how long so far, make's last line.
+    assert re.search(r'Compile of redis 8\.0\.2 \(make -j\d+ BUILD_TLS=yes\) on local-1 started at \d\d:\d\d:\d\d; '
+                     r'no duration of it is recorded yet', first.stdout), first.explain()
+    assert re.search(r'Compile of redis 8\.0\.2 .* on local-1: \d+ s so far; last: \S', first.stdout), first.explain()
     assert first.hosts(COMPILE, 'changed') == ['local-1']
     assert first.hosts(UNPACK, 'changed') == ['local-1']
     assert first.recap['local-2']['changed'] == 0 and first.recap['local-3']['changed'] == 0, first.recap
