@@ -1,0 +1,220 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, redisops.sentinel developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The checks of the roles' variables, each a function of the values that returns what
+is wrong, worded for the user and naming the variable, never repeating a secret.
+
+The action plugin preflight runs them for the roles of the play before anything
+changes; they are plain functions of plain values so that the same wording holds
+wherever they run, and tests can call them directly.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import re
+
+# Sentinel rewrites its own config file (at its first start, on SENTINEL SET,
+# after every failover) and writes "sentinel auth-pass <name> <password>"
+# unquoted in Redis 7.0, 8.0 and Valkey 8.1 alike; its parser then splits the
+# value at a space and takes quotes as quoting, so the Sentinel does not start
+# again, or uses another password. Valkey 8.1.1 also writes requirepass and
+# masterauth without escaping '"' and '\' (valkey#2035). What survives every
+# one of these rewrites: printable ASCII but space, '"', "'" and '\'.
+PASSWORD_PATTERN = re.compile(r'[!#-&(-\[\]-~]+\Z')
+PASSWORD_PUNCTUATION = '!#$%&()*+,-./:;<=>?@[]^_`{|}~'
+# Sentinel writes the master name unquoted in its config file.
+MASTER_NAME_PATTERN = re.compile(r'[A-Za-z0-9._-]+\Z')
+# Sentinel writes script paths unquoted; Valkey 8.1.1 writes announce-ip
+# without escaping quotes and backslashes.
+UNQUOTED_PATTERN = re.compile(r'[^\s"\'\\]*\Z')
+VERSION_PATTERN = re.compile(r'^[0-9]+(\.[0-9]+)*([-+~][0-9A-Za-z.+~-]+)?$')
+CHECKSUM_PATTERN = re.compile(r'sha256:[0-9a-f]{64}\Z')
+MAKE_ARG_PATTERN = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*=')
+SIZE_PATTERN = re.compile(r'^[0-9]+([kKmMgG][bB]?)?$')
+DIRECTIVE_PATTERN = re.compile(r'^[a-z][a-z0-9-]*$')
+# What redis_server manages itself, never through redis_config.
+OWNED_DIRECTIVES = ('requirepass', 'masterauth', 'port', 'bind', 'replicaof', 'slaveof', 'include')
+SERVICE_MANAGERS = ('systemd', 'sysv', 'none')
+
+
+def as_int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def common_errors(values):
+    """What all the roles share: the service manager, the passwords, the master name."""
+    errors = []
+    manager = values['redis_service_manager_effective']
+    if manager not in SERVICE_MANAGERS or (manager != 'none' and values['user_id'] != 'root'):
+        errors.append('redis_service_manager is %s (%s), which needs root; as %s use redis_service_manager: none '
+                      '(or auto) or become root.' % (values['redis_service_manager'], manager, values['user_id']))
+    password, allowed = values['redis_password'] or '', values['redis_allow_no_password']
+    if not password and not allowed:
+        errors.append('redis_password is empty: set it (the same on every host, since any of them can become the '
+                      'primary), or set redis_allow_no_password: true for a test setup')
+    else:
+        unkeepable = [name for name in ('redis_password', 'sentinel_password')
+                      if values[name] and not PASSWORD_PATTERN.match('%s' % values[name])]
+        if unkeepable:
+            errors.append(
+                '%s may contain only printable ASCII characters other than space, the double quote, the single '
+                'quote and the backslash: letters, digits and %s. Sentinel rewrites its own config file (at its '
+                'first start, on SENTINEL SET and after every failover) and writes auth-pass unquoted, so a space '
+                'or a quote makes the file unreadable at its next start, and a quote or a leading space silently '
+                'changes the password; Valkey 8.1.1 also writes requirepass and masterauth without escaping the '
+                'double quote and the backslash.' % (' and '.join(unkeepable), PASSWORD_PUNCTUATION))
+    name = values['sentinel_master_name']
+    if not isinstance(name, str) or not MASTER_NAME_PATTERN.match(name):
+        errors.append('sentinel_master_name %s may contain only letters, digits, ".", "-" and "_": Sentinel writes '
+                      'it unquoted in its config file.' % json.dumps(name))
+    return errors
+
+
+def cluster_errors(redis_hosts, bootstrap, instances):
+    """What depends on every host: the bootstrap primary, and each port valid and used once per machine.
+
+    instances: (kind, host, port, machine) of every data instance (kind redis_port) and Sentinel
+    (sentinel_port); machine is '' when unknown, and then counts for no clash.
+    """
+    errors = []
+    if bootstrap not in redis_hosts:
+        errors.append('redis_bootstrap_primary is %s, which is not a host of group redis (%s).'
+                      % (bootstrap, ', '.join(redis_hosts)))
+    for kind, host, port, _machine in instances:
+        if not 1 <= port <= 65535:
+            errors.append('%s of %s is %s, out of the range 1-65535.' % (kind, host, port))
+    places = {}
+    for kind, host, port, machine in instances:
+        if machine:
+            places.setdefault((machine, port), []).append('%s of %s' % (kind, host))
+    for (_machine, port), users in sorted(places.items(), key=lambda item: item[0][1]):
+        if len(users) > 1:
+            errors.append('Port %s is used twice on one machine, by %s.' % (port, ', '.join(users)))
+    return errors
+
+
+def build_errors(values, archive_sha256):
+    """redis_build's variables. archive_sha256(path): the SHA-256 of a file on the controller."""
+    errors = []
+    if values['redis_flavor'] not in ('redis', 'valkey'):
+        errors.append("redis_flavor must be 'redis' or 'valkey', not '%s'." % values['redis_flavor'])
+    if not VERSION_PATTERN.match('%s' % values['redis_version']):
+        errors.append("redis_version must be an upstream release number such as 8.0.2, not '%s'."
+                      % values['redis_version'])
+    given, effective = values['redis_source_checksum'] or '', values['effective_checksum'] or ''
+    if given and not CHECKSUM_PATTERN.match(effective):
+        errors.append("redis_source_checksum must be 'sha256:' followed by 64 hexadecimal digits, not '%s'." % given)
+    if not effective:
+        errors.append("redis_source_checksum is required for %s %s: the role only knows the upstream sums of %s. "
+                      "Set it to 'sha256:<sum of the tarball>'; ansible-playbook redisops.sentinel.fetch_source "
+                      "writes it for the tarballs of the collection's source catalog."
+                      % (values['redis_flavor'], values['redis_version'], ', '.join(values['known_releases'])))
+    make_args = values['redis_make_args']
+    if make_args:
+        names = [('%s' % arg).split('=', 1)[0] for arg in make_args] if isinstance(make_args, list) else []
+        if not isinstance(make_args, list) or [arg for arg in make_args if not MAKE_ARG_PATTERN.match('%s' % arg)] \
+                or len(set(names)) != len(names):
+            errors.append("redis_make_args must be a list of make variables, each 'NAME=value' and each NAME at "
+                          "most once, such as ['MALLOC=libc']; got %s." % json.dumps(make_args))
+    if not ('%s' % values['redis_build_cache_dir']).startswith('/'):
+        errors.append("redis_build_cache_dir must be an absolute path on the controller, not '%s'."
+                      % values['redis_build_cache_dir'])
+    archive = values['archive']
+    if archive:
+        actual = archive_sha256(archive)
+        if actual is None:
+            errors.append('redis_source_archive: no such file on the controller: %s' % archive)
+        elif CHECKSUM_PATTERN.match(effective) and actual != effective[len('sha256:'):]:
+            errors.append('Checksum mismatch for redis_source_archive %s: redis_source_checksum expects sha256:%s, '
+                          'the file has sha256:%s.%s' % (
+                              archive, effective[len('sha256:'):], actual,
+                              '' if given else " The expected sum is the role's default, that of the upstream "
+                                               "release tarball; set redis_source_checksum for any other tarball."))
+    return errors
+
+
+def server_errors(values):
+    """redis_server's variables."""
+    errors = []
+    if not values['redis_bind']:
+        errors.append('redis_bind is empty.')
+    if not SIZE_PATTERN.match('%s' % values['redis_maxmemory']):
+        errors.append('redis_maxmemory %s is not a size such as 0, 100mb or 2gb.' % values['redis_maxmemory'])
+    if as_int(values['redis_min_replicas_to_write'], -1) < 0:
+        errors.append('redis_min_replicas_to_write must be 0 or more.')
+    if as_int(values['redis_min_replicas_max_lag'], 0) < 1:
+        errors.append('redis_min_replicas_max_lag must be at least 1 second.')
+    if not isinstance(values['redis_appendonly'], bool):
+        errors.append('redis_appendonly must be true or false.')
+    config = values['redis_config'] or {}
+    bad = [name for name in config if not DIRECTIVE_PATTERN.match('%s' % name)]
+    taken = [name for name in config if name in OWNED_DIRECTIVES]
+    if bad or taken:
+        errors.append('redis_config %s%s' % (
+            'has names that are not Redis directives: %s. ' % ', '.join(bad) if bad else '',
+            'sets %s, which the role manages itself: use redis_password, redis_port, redis_bind, and let Sentinel '
+            'and the role manage replication.' % ', '.join(taken) if taken else ''))
+    return errors
+
+
+def quorum_errors(quorum, count):
+    quorum = as_int(quorum, 0)
+    if quorum < 1:
+        return ['sentinel_quorum is %s with %s Sentinels in group sentinel: the quorum must be at least 1.'
+                % (quorum, count)]
+    if quorum > count:
+        return ['sentinel_quorum is %s with %s Sentinels in group sentinel: no failover could ever be agreed on, '
+                'as the quorum exceeds the number of Sentinels.' % (quorum, count)]
+    return []
+
+
+def sentinel_count_warning(count):
+    """Why a number of Sentinels survives failures badly, or None."""
+    if count < 3:
+        return ('Group sentinel has %d Sentinels. Fewer than 3 Sentinels cannot lose one and still authorise a '
+                'failover (a majority must vote).' % count)
+    if count % 2 == 0:
+        return ('Group sentinel has %d Sentinels. An even number adds no fault tolerance over one fewer: a majority '
+                'of %d needs %d votes.' % (count, count, count // 2 + 1))
+    return None
+
+
+def sentinel_errors(values):
+    """redis_sentinel's variables (but the quorum, which depends on every host)."""
+    errors = []
+    for name, least in (('sentinel_down_after_milliseconds', 1), ('sentinel_failover_timeout', 1),
+                        ('sentinel_parallel_syncs', 1)):
+        if as_int(values[name], 0) < least:
+            errors.append('%s must be at least 1.' % name)
+    if as_int(values['sentinel_master_reboot_down_after_period'], -1) < 0:
+        errors.append('sentinel_master_reboot_down_after_period must be 0 or more.')
+    if not 0 <= as_int(values['sentinel_announce_port'], -1) <= 65535:
+        errors.append('sentinel_announce_port must be between 0 and 65535.')
+    scripts = [values[name] for name in ('sentinel_notification_script', 'sentinel_client_reconfig_script')
+               if values[name]]
+    if [script for script in scripts if not script.startswith('/') or not UNQUOTED_PATTERN.match(script)]:
+        errors.append('sentinel_notification_script and sentinel_client_reconfig_script must be absolute paths with '
+                      'no space, quote or backslash (Sentinel writes them unquoted in its config file).')
+    if not UNQUOTED_PATTERN.match('%s' % (values['sentinel_announce_ip'] or '')):
+        errors.append('sentinel_announce_ip must be an address or host name, with no space, quote or backslash.')
+    if not values['sentinel_bind']:
+        errors.append('sentinel_bind is empty.')
+    if values['sentinel_update_auth'] not in ('on_create', 'always'):
+        errors.append('sentinel_update_auth must be on_create or always.')
+    return errors
+
+
+def python_error(has_redis, installable, executable, host, user, package):
+    """Why the modules could not run on host, or None."""
+    if has_redis or installable:
+        return None
+    why = ('%s cannot install OS packages' % user if user != 'root'
+           else 'it is not the Python of the system, which the OS package %s would serve' % package)
+    return ('The Python interpreter %s on %s has no redis-py, which the modules of the collection need, and %s: '
+            'install redis-py for it (pip install redis) or point ansible_python_interpreter at a Python that has it.'
+            % (executable, host, why))

@@ -1,0 +1,79 @@
+# Copyright: (c) 2026, redisops.sentinel developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The checks of plugin_utils/checks.py on their own, for the edges the role tests
+(test_preflight.py, test_local_default.py's bad input) do not each walk through."""
+
+import string
+import sys
+
+import pytest
+
+from tests.support.paths import REPO
+
+sys.path.insert(0, str(REPO / 'collections'))
+
+# pylint: disable=wrong-import-position
+from ansible_collections.redisops.sentinel.plugins.plugin_utils import checks  # noqa: E402
+
+COMMON = dict(redis_service_manager='auto', redis_service_manager_effective='sysv', user_id='root',
+              redis_password='ok', sentinel_password='ok', redis_allow_no_password=False,
+              sentinel_master_name='mymaster')
+# What Sentinel's rewrite of its config file keeps (the research behind: Redis 7.0.15, 8.0.2, Valkey 8.1.1).
+KEPT = ''.join(chr(code) for code in range(0x21, 0x7f) if chr(code) not in '"\'\\')
+
+
+def common(**changes):
+    return checks.common_errors(dict(COMMON, **changes))
+
+
+def test_every_printable_ascii_character_but_space_quotes_and_backslash_is_a_password_sentinel_keeps():
+    assert len(KEPT) == 91
+    assert common(redis_password=KEPT, sentinel_password=KEPT) == []
+
+
+@pytest.mark.parametrize('password', [' ', 'a b', 'a"b', "a'b", 'a\\b', 'é', 'a\tb', 'a\n', '\x7f'])
+def test_a_password_with_anything_else_is_refused_naming_the_variable_and_not_the_value(password):
+    errors = common(redis_password='ok', sentinel_password='x' + password)
+    assert len(errors) == 1 and errors[0].startswith('sentinel_password may contain only printable ASCII')
+    assert 'x' + password not in errors[0]
+
+
+def test_an_empty_password_needs_the_explicit_switch():
+    assert common(redis_password='', sentinel_password='')[0].startswith('redis_password is empty')
+    assert common(redis_password='', sentinel_password='', redis_allow_no_password=True) == []
+
+
+def test_a_service_manager_that_needs_root_is_refused_for_another_user():
+    assert common(user_id='alice')[0].startswith('redis_service_manager is auto (sysv), which needs root')
+    assert common(user_id='alice', redis_service_manager_effective='none') == []
+
+
+def test_ports_twice_on_one_machine_and_out_of_range_but_not_on_two_machines_or_unknown_ones():
+    instances = [('redis_port', 'a', 7000, 'm1'), ('sentinel_port', 'b', 7000, 'm1'),
+                 ('redis_port', 'c', 7000, 'm2'), ('redis_port', 'd', 7000, ''), ('sentinel_port', 'e', 0, 'm3')]
+    errors = checks.cluster_errors(['a', 'c', 'd'], 'a', instances)
+    assert errors == ['sentinel_port of e is 0, out of the range 1-65535.',
+                      'Port 7000 is used twice on one machine, by redis_port of a, sentinel_port of b.']
+    assert checks.cluster_errors(['a'], 'z', [])[0].startswith('redis_bootstrap_primary is z, which is not a host')
+
+
+@pytest.mark.parametrize('make_args, ok', [
+    ([], True), (['MALLOC=libc'], True), (['MALLOC=libc', 'V=1'], True), (['MALLOC=libc', 'MALLOC=jemalloc'], False),
+    (['MALLOC'], False), ('MALLOC=libc', False), (['1X=y'], False),
+])
+def test_make_arguments(make_args, ok):
+    values = dict(redis_flavor='redis', redis_version='8.0.2', redis_source_checksum='',
+                  effective_checksum='sha256:' + '0' * 64, redis_make_args=make_args,
+                  redis_build_cache_dir='/cache', archive='', known_releases=[])
+    errors = checks.build_errors(values, lambda path: None)
+    assert (errors == []) is ok, errors
+
+
+def test_the_sentinel_count_warning():
+    assert checks.sentinel_count_warning(3) is None and checks.sentinel_count_warning(5) is None
+    assert 'Fewer than 3 Sentinels' in checks.sentinel_count_warning(2)
+    assert 'a majority of 4 needs 3 votes' in checks.sentinel_count_warning(4)
+
+
+def test_letters_digits_and_the_punctuation_the_docs_list_are_the_kept_characters():
+    assert sorted(string.ascii_letters + string.digits + checks.PASSWORD_PUNCTUATION) == sorted(KEPT)
