@@ -173,6 +173,11 @@ def test_reruns_need_no_source_once_the_version_is_installed(deployment):
     plain = deployment.playbook('site.yml')
     assert plain.returncode == 0, plain.explain()
     assert plain.changed_total == 0 and not plain.ran(COMPILE), plain.explain()
+    # Readable: the default callback with the checkout's ansible.cfg, at most 150 lines, ending with
+    # the summary of what needs the operator.
+    lines = plain.stdout.splitlines()
+    assert len(lines) <= 150, '%d lines:\n%s' % (len(lines), plain.stdout)
+    assert 'Nothing needs the operator.' in plain.stdout, plain.stdout
     source = deployment.checkout / '.local' / 'source-redis-8.0.2.yml'
     hidden = source.with_name('source-hidden.yml')
     source.rename(hidden)
