@@ -250,7 +250,8 @@ def rolling_upgrade(cluster):
 
     new_primary = cluster.check_topology()
     check(new_primary is not primary, 'the primary is still %s: no failover happened' % primary.name)
-    check('Move the primary role to a replica with SENTINEL FAILOVER' in output, 'upgrade.yml did not fail over')
+    check('Move the primary role to an upgraded replica without losing a write' in output,
+          'upgrade.yml did not switch over')
     versions(cluster, NEW_VERSION)
     roles = dict((host.name, cluster.role(host)) for host in cluster.hosts)
     primaries = [name for name, role in roles.items() if role[0] == 'master']
@@ -280,6 +281,7 @@ def rolling_upgrade(cluster):
         'attempts, longest write gap %.2f s; all %d keys acknowledged with WAIT 1 are on %s'
         % (len(writer.acknowledged), len(lost), writer.failures, writer.longest_gap, len(keys), new_primary.name))
     say('client timeline: %s' % writer.describe_timeline())
+    check(not lost, 'the switchover lost %d acknowledged writes: %s' % (len(lost), lost[:10]))
 
     before = snapshot(cluster)
     rc, output, recap, seconds = run_upgrade(vars_path)

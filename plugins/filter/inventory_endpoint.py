@@ -51,10 +51,23 @@ def inventory_machine(host, hostvars):
     return '%s/%s' % (facts.get('machine_id') or '', facts['hostname'])
 
 
+def inventory_host(address, endpoints):
+    """"name (host:port)" of the endpoint at address ({host, port}), or "host:port (not in the inventory)"."""
+    if not address:
+        return 'none'
+    host, port = address.get('host'), address.get('port')
+    shown = '[%s]:%s' % (host, port) if ':' in '%s' % host else '%s:%s' % (host, port)
+    for endpoint in endpoints or ():
+        if endpoint and endpoint.get('host') == host and int(endpoint.get('port') or 0) == int(port or 0):
+            return '%s (%s)' % (endpoint['name'], shown)
+    return '%s (not in the inventory)' % shown
+
+
 class FilterModule(object):
 
     def filters(self):
         return {
             'inventory_endpoint': inventory_endpoint,
             'inventory_machine': inventory_machine,
+            'inventory_host': inventory_host,
         }

@@ -27,10 +27,15 @@ def render_command(args, secret_positions=()):
 
 
 class CommandLog:
-    """Commands in the order they were sent (or, in check mode, would be)."""
+    """Commands in the order they were sent (or, in check mode, would be).
 
-    def __init__(self):
-        self.commands = []
+    Several logs may share one list (commands), each naming its server with
+    prefix ("10.0.0.5:6379: "), for a module that talks to several servers.
+    """
+
+    def __init__(self, commands=None, prefix=''):
+        self.commands = commands if commands is not None else []
+        self.prefix = prefix
 
     def record(self, args, secret_positions=()):
-        self.commands.append(render_command(args, secret_positions))
+        self.commands.append(self.prefix + render_command(args, secret_positions))

@@ -37,7 +37,7 @@ options:
       - Query each of these Sentinels instead of O(login_host):O(login_port), with the same credentials and
         TLS settings.
       - Each item is a V(host:port) string (V([v6addr]:port) for IPv6; the port defaults to 26379) or a dict with
-        C(host) and optional C(port).
+        C(host) and optional C(port) and C(name) (the roles' endpoint dicts, whose C(name) is only a label).
       - An item is only an address. An item with anything else, such as a C(password) key or V(user:password@host),
         is refused without showing it.
     type: list
@@ -214,20 +214,21 @@ commands:
 
 import re
 
-from ansible.module_utils.six import string_types
-
 from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     SENTINEL_DEFAULT_PORT,
     LoginModule,
     RedisModuleError,
     RedisServer,
-    check_port,
-    hide_values,
     login_argument_spec,
     refuse_bad_input,
     validate_login,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.command_log import CommandLog, render_command
+from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import (
+    endpoint_list_errors,
+    hide_credentials,
+    parse_endpoint,
+)
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import (
     master_name_error,
     master_summary,
@@ -238,7 +239,6 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import 
 )
 
 _INFO_MASTER_KEY = re.compile(r'^master\d+$')
-_BRACKETED = re.compile(r'^\[(?P<host>[^\]]+)\](?::(?P<port>\d+))?$')
 
 
 def argument_spec():
@@ -251,59 +251,6 @@ def argument_spec():
     return spec
 
 
-def unknown_keys(item):
-    return sorted('%s' % (key,) for key in item if key not in ('host', 'port'))
-
-
-def hide_credentials(module):
-    """Hide what a sentinels entry holds beside its address, so that the refusal never shows a password."""
-    for item in module.params['sentinels'] or ():
-        if isinstance(item, dict):
-            for key in unknown_keys(item):
-                hide_values(module, item[key])
-        elif isinstance(item, string_types) and '@' in item:
-            hide_values(module, item)
-
-
-def parse_sentinel_address(item):
-    """(host, port) from a 'host:port' string or a {host, port} dict; raises ValueError."""
-    if isinstance(item, dict):
-        unknown = unknown_keys(item)
-        if unknown:
-            # Named, never shown: a key such as password may hold one.
-            raise ValueError('a sentinels entry must be a dict with host and optional port, not %s (their values are '
-                             'not shown; every Sentinel is logged in to with the login options)' % ', '.join(unknown))
-        if not item.get('host'):
-            raise ValueError('a sentinels entry must be a dict with host and optional port, got %r' % (item,))
-        host, port = item['host'], item.get('port', SENTINEL_DEFAULT_PORT)
-    elif isinstance(item, string_types):
-        if '@' in item:
-            raise ValueError('a sentinels entry looks like an address with credentials (user:password@host): give '
-                             'host:port, and the password in login_password')
-        text = item.strip()
-        bracketed = _BRACKETED.match(text)
-        if bracketed:
-            host, port = bracketed.group('host'), bracketed.group('port') or SENTINEL_DEFAULT_PORT
-        elif text.count(':') == 1:
-            host, port = text.split(':')
-        elif ':' in text:
-            raise ValueError('write the IPv6 address %r as [address]:port' % (item,))
-        else:
-            host, port = text, SENTINEL_DEFAULT_PORT
-        if not host:
-            raise ValueError('a sentinels entry has no host: %r' % (item,))
-    else:
-        raise ValueError('a sentinels entry must be a host:port string or a dict, got %r' % (item,))
-    try:
-        port = int(port)
-    except (TypeError, ValueError):
-        raise ValueError('a sentinels entry has a port that is not a number: %r' % (item,))
-    port_error = check_port('the port of sentinels entry %r' % (item,), port)
-    if port_error:
-        raise ValueError(port_error)
-    return host, port
-
-
 def input_errors(params):
     errors = validate_login(params)
     if params['name'] is not None:
@@ -311,18 +258,7 @@ def input_errors(params):
         if name_error:
             errors.append(name_error)
     if params['sentinels'] is not None:
-        if not params['sentinels']:
-            errors.append('sentinels must list at least one Sentinel')
-        seen = set()
-        for item in params['sentinels']:
-            try:
-                address = '%s:%s' % parse_sentinel_address(item)
-            except ValueError as exc:
-                errors.append(str(exc))
-                continue
-            if address in seen:
-                errors.append('sentinels lists %s twice' % address)
-            seen.add(address)
+        errors.extend(endpoint_list_errors(params['sentinels'], SENTINEL_DEFAULT_PORT, 'sentinels', 'Sentinel'))
     return errors
 
 
@@ -436,7 +372,7 @@ def agreement_on(name, reports, listed):
 def query_all(params, log):
     reports = []
     for item in params['sentinels']:
-        host, port = parse_sentinel_address(item)
+        host, port = parse_endpoint(item, SENTINEL_DEFAULT_PORT, 'sentinels')
         address = '%s:%s' % (host, port)
         try:
             report = query_one(params, host, port, log)
@@ -464,7 +400,7 @@ def query_all(params, log):
 
 def main():
     module = LoginModule(argument_spec=argument_spec(), supports_check_mode=True)
-    hide_credentials(module)
+    hide_credentials(module, 'sentinels')
     refuse_bad_input(module, input_errors(module.params))
 
     log = CommandLog()

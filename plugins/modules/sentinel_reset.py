@@ -132,6 +132,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     validate_login,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.command_log import CommandLog, render_command
+from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import format_address
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import (
     master_name_error,
     read_master,
@@ -158,8 +159,7 @@ def argument_spec():
 
 
 def address(endpoint):
-    host = endpoint['host']
-    return '[%s]:%s' % (host, endpoint['port']) if ':' in host else '%s:%s' % (host, endpoint['port'])
+    return format_address(endpoint['host'], endpoint['port'])
 
 
 def input_errors(params):

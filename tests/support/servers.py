@@ -68,8 +68,8 @@ class ServerProcess:
         return self
 
     def client(self, **kwargs):
-        return redis.Redis(host='127.0.0.1', port=self.port, password=self.password, decode_responses=True,
-                           socket_timeout=5, **kwargs)
+        kwargs.setdefault('socket_timeout', 5)
+        return redis.Redis(host='127.0.0.1', port=self.port, password=self.password, decode_responses=True, **kwargs)
 
     def kill(self):
         if self.process and self.process.poll() is None:

@@ -1,0 +1,333 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, redisops.sentinel developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: sentinel_switchover
+short_description: Move the primary role through Sentinel on purpose, without losing an acknowledged write
+description:
+  - A planned failover (C(SENTINEL FAILOVER)) that loses no write the old primary acknowledged, for maintenance of
+    the primary's machine or to put the primary where you want it.
+  - Checks first, and changes nothing when a check fails - every listed Sentinel answers and reports the same
+    primary, which is up and not failing over, and the replica to promote (O(to_host)) or, without it, at least
+    one replica is linked, acknowledged within O(max_lag) seconds and has a non-zero C(replica-priority).
+  - With O(to_host), sets C(replica-priority 0) on the other replicas (at runtime only, not in their config files)
+    and waits until the Sentinel that fails over has seen it, so that it promotes the chosen one.
+  - Then pauses writes on the old primary (C(CLIENT PAUSE <pause_timeout> WRITE), renewed while the move goes
+    on), waits until every replica that may be promoted has the old primary's replication offset, asks the first
+    Sentinel of O(sentinels) to fail over, waits until every Sentinel reports the new primary, makes the old
+    primary a replica of it (as Sentinel itself does some seconds later), and lifts the pause. Clients blocked
+    meanwhile get C(READONLY) and find the new primary through Sentinel.
+  - Any failure lifts the pause and restores the priorities. A pause never outlives the module by more than
+    O(pause_timeout) milliseconds, even when the module is killed.
+  - Needs Redis 6.2 or later, or Valkey (for C(CLIENT PAUSE ... WRITE)).
+version_added: 0.1.0
+author:
+  - redisops.sentinel developers (@redisops)
+extends_documentation_fragment:
+  - redisops.sentinel.login
+  - redisops.sentinel.login.sentinel
+  - redisops.sentinel.login.master
+  - redisops.sentinel.attributes.changes
+options:
+  sentinels:
+    description:
+      - Every Sentinel of the primary, each as the roles' endpoints have it. All of them must answer, unless
+        O(min_sentinels) says fewer. The first one that answers carries out the failover.
+      - O(login_host) and O(login_port) are not used; O(login_user), O(login_password) and the TLS options are
+        used for each.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      host:
+        description: Its address or host name.
+        type: str
+        required: true
+      port:
+        description: Its port.
+        type: int
+        default: 26379
+      name:
+        description: The inventory host it runs on (not used, allowed so that the roles' endpoints can be given).
+        type: str
+  min_sentinels:
+    description:
+      - How many of O(sentinels) must answer; those that do not are left out (they learn the new primary from the
+        others when they are back). By default all of them.
+      - The module waits until every Sentinel that answered reports the new primary.
+    type: int
+  from_host:
+    description:
+      - Switch over only while the primary is at O(from_host):O(from_port), typically the host about to be
+        restarted; when it is elsewhere, the module changes nothing. Host names are resolved.
+    type: str
+  from_port:
+    description: The port that goes with O(from_host).
+    type: int
+  to_host:
+    description:
+      - The replica to promote, as the Sentinels report it (its announced address; a host name of that address
+        works too). Without it, Sentinel chooses among the replicas that can be promoted.
+      - When it already is the primary, the module changes nothing.
+    type: str
+  to_port:
+    description: The port that goes with O(to_host).
+    type: int
+  data_login_user:
+    description: The user to log in to the data instances with; by default O(login_user).
+    type: str
+  data_login_password:
+    description:
+      - The password of the data instances; by default O(login_password) (then also from C(REDISCLI_AUTH)).
+    type: str
+  wait_for_old_primary:
+    description:
+      - Wait at the end until the old primary is a linked replica of the new one. V(false) for an old primary that
+        runs an older version than the new one and may be unable to sync before its own upgrade.
+    type: bool
+    default: true
+  max_lag:
+    description: Seconds since a replica's last acknowledgement to the primary above which it is not promoted.
+    type: int
+    default: 5
+  pause_timeout:
+    description:
+      - Milliseconds each write pause lasts unless renewed. The module renews it while the move goes on; it bounds
+        how long writes stay paused after the module dies.
+    type: int
+    default: 3000
+  catch_up_timeout:
+    description:
+      - Seconds the replicas that may be promoted have, once writes are paused, to reach the primary's offset;
+        when one does not, the module lifts the pause and fails, and nothing moved.
+    type: int
+    default: 5
+  timeout:
+    description: Seconds for the whole switchover. On timeout the module fails with the last state it saw.
+    type: int
+    default: 60
+notes:
+  - The failover is forced (C(SENTINEL FAILOVER)) and needs no quorum, but the Sentinels must answer (see
+    O(min_sentinels)), so that the module can tell when all of them report the new primary.
+  - Writes stay paused from the pause until every Sentinel reports the new primary - in the order of a second or
+    two, depending on how soon Sentinel sees the promotion and reconfigures the other replicas.
+  - The diff shows the address of the primary before and after.
+seealso:
+  - module: redisops.sentinel.sentinel_failover
+  - module: redisops.sentinel.sentinel_info
+'''
+
+EXAMPLES = r'''
+# The passwords come from variables (a vault), never literals in the task.
+- name: Move the primary role to db2, losing no write
+  redisops.sentinel.sentinel_switchover:
+    name: mymaster
+    sentinels: "{{ redisops_sentinel_endpoints }}"
+    login_password: "{{ sentinel_password }}"
+    data_login_password: "{{ redis_password }}"
+    to_host: 10.0.0.6
+    to_port: 6379
+  register: switchover
+  run_once: true
+
+- name: Tell how long writes waited
+  ansible.builtin.debug:
+    msg: "{{ switchover.previous_primary.host }} -> {{ switchover.primary.host }}, writes paused {{ switchover.paused_seconds }} s"
+  when: switchover is changed
+  run_once: true
+'''
+
+RETURN = r'''
+previous_primary:
+  description: The primary every Sentinel reported before the switchover.
+  returned: when the checks passed
+  type: dict
+  sample: {host: 10.0.0.5, port: 6379}
+primary:
+  description: The primary every Sentinel reports after the run (in check mode, still the previous one).
+  returned: when the checks passed
+  type: dict
+  sample: {host: 10.0.0.6, port: 6379}
+candidates:
+  description: The replicas that could be promoted (only O(to_host)'s with it), as V(host:port).
+  returned: when the checks passed
+  type: list
+  elements: str
+refused_replicas:
+  description: The replicas that could not be promoted, as V(host:port), each with the reasons.
+  returned: when the checks passed
+  type: dict
+  sample: {"10.0.0.7:6379": ["its link to the primary is err"]}
+paused_seconds:
+  description: How long writes were paused on the old primary.
+  returned: when the checks passed
+  type: float
+  sample: 1.214
+steps:
+  description:
+    - Seconds from the start of the write pause to the end of each step - C(caught_up) (every candidate has the
+      offset), C(failover_accepted), C(replica_promoted), C(sentinels_agree), C(old_primary_demoted), C(unpaused).
+  returned: when writes were paused
+  type: dict
+  sample: {caught_up: 0.004, failover_accepted: 0.006, replica_promoted: 0.21, sentinels_agree: 1.9,
+           old_primary_demoted: 1.901, unpaused: 1.902}
+offset:
+  description: The old primary's replication offset once writes were paused, which the new primary had.
+  returned: when writes were paused
+  type: int
+commands:
+  description:
+    - The commands that changed a server, each prefixed with that server's address, in order; in check mode,
+      those that would have been sent. Renewals of the pause are not listed.
+  returned: always
+  type: list
+  elements: str
+  sample: ["10.0.0.5:6379: CLIENT PAUSE 3000 WRITE", "10.0.0.5:26379: SENTINEL FAILOVER mymaster",
+           "10.0.0.5:6379: REPLICAOF 10.0.0.6 6379", "10.0.0.5:6379: CLIENT UNPAUSE"]
+'''
+
+from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
+    SENTINEL_DEFAULT_PORT,
+    LoginModule,
+    RedisModuleError,
+    check_port,
+    login_argument_spec,
+    refuse_bad_input,
+    validate_login,
+)
+from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import format_address
+from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import master_name_error
+from ansible_collections.redisops.sentinel.plugins.module_utils.switchover import (
+    Clock,
+    Cluster,
+    Switchover,
+    plan,
+)
+
+
+def argument_spec():
+    spec = login_argument_spec(SENTINEL_DEFAULT_PORT)
+    spec.update(
+        name=dict(type='str', required=True),
+        sentinels=dict(type='list', elements='dict', required=True, options=dict(
+            host=dict(type='str', required=True), port=dict(type='int', default=SENTINEL_DEFAULT_PORT),
+            name=dict(type='str'))),
+        min_sentinels=dict(type='int'),
+        from_host=dict(type='str'),
+        from_port=dict(type='int'),
+        to_host=dict(type='str'),
+        to_port=dict(type='int'),
+        data_login_user=dict(type='str'),
+        data_login_password=dict(type='str', no_log=True),
+        wait_for_old_primary=dict(type='bool', default=True),
+        max_lag=dict(type='int', default=5),
+        pause_timeout=dict(type='int', default=3000),
+        catch_up_timeout=dict(type='int', default=5),
+        timeout=dict(type='int', default=60),
+    )
+    return spec
+
+
+def input_errors(params):
+    errors = validate_login(params)
+    errors.extend(error for error in (master_name_error(params['name']), check_port('to_port', params['to_port']),
+                                      check_port('from_port', params['from_port'])) if error)
+    if not params['sentinels']:
+        errors.append('sentinels must list at least one Sentinel')
+    for endpoint in params['sentinels']:
+        port_error = check_port('the port of sentinels entry %s' % endpoint['host'], endpoint['port'])
+        if port_error:
+            errors.append(port_error)
+    seen = [format_address(endpoint['host'], endpoint['port']) for endpoint in params['sentinels']]
+    errors.extend('sentinels lists %s twice' % item for item in sorted(set(seen)) if seen.count(item) > 1)
+    if params['min_sentinels'] is not None and not 1 <= params['min_sentinels'] <= len(params['sentinels']):
+        errors.append('min_sentinels must be between 1 and the number of sentinels (%d), got %s'
+                      % (len(params['sentinels']), params['min_sentinels']))
+    for option in ('from_host', 'to_host'):
+        if params[option] is not None and not params[option].strip():
+            errors.append('%s must not be empty' % option)
+    if params['max_lag'] < 0:
+        errors.append('max_lag must be 0 or more seconds, got %s' % params['max_lag'])
+    if params['pause_timeout'] < 100:
+        errors.append('pause_timeout must be at least 100 milliseconds, got %s' % params['pause_timeout'])
+    for option in ('catch_up_timeout', 'timeout'):
+        if params[option] < 1:
+            errors.append('%s must be at least 1 second, got %s' % (option, params[option]))
+    return errors
+
+
+def dry_run(cluster, the_plan):
+    """The commands a real run would send, in order, without sending them."""
+    for replica in the_plan.excluded:
+        cluster.data(replica['ip'], replica['port']).change('CONFIG', 'SET', 'replica-priority', '0', dry_run=True)
+    primary = cluster.data(the_plan.primary['host'], the_plan.primary['port'])
+    primary.change('CLIENT', 'PAUSE', cluster.params['pause_timeout'], 'WRITE', dry_run=True)
+    cluster.sentinels[0].change('SENTINEL', 'FAILOVER', cluster.name, dry_run=True)
+    primary.change('REPLICAOF', '(the new primary)', '', dry_run=True)
+    primary.change('CLIENT', 'UNPAUSE', dry_run=True)
+
+
+def run(module, cluster, clock, warnings):
+    result = dict(changed=False, commands=cluster.commands)
+    the_plan, primary = plan(cluster, module.params)
+    result['previous_primary'] = result['primary'] = primary
+    if module._diff:
+        result['diff'] = dict(before=dict(primary=format_address(primary['host'], primary['port'])),
+                              after=dict(primary=format_address(primary['host'], primary['port'])))
+    if the_plan is None:
+        return result
+    result.update(candidates=[format_address(c['ip'], c['port']) for c in the_plan.candidates],
+                  refused_replicas=the_plan.refusals, paused_seconds=0.0)
+    result['changed'] = True
+    if module.check_mode:
+        dry_run(cluster, the_plan)
+        if module._diff:
+            result['diff']['after']['primary'] = (result['candidates'][0] if module.params['to_host'] is not None
+                                                  else '(a replica that Sentinel chooses)')
+        return result
+    switchover = Switchover(module, cluster, the_plan, clock, warnings)
+    try:
+        result['primary'] = switchover.run()
+    finally:
+        result['paused_seconds'] = switchover.pause.seconds
+        result['offset'] = switchover.offset
+        result['steps'] = switchover.steps
+    if module._diff:
+        result['diff']['after']['primary'] = format_address(result['primary']['host'], result['primary']['port'])
+    return result
+
+
+def main():
+    module = LoginModule(
+        argument_spec=argument_spec(),
+        required_together=[('to_host', 'to_port'), ('from_host', 'from_port')],
+        supports_check_mode=True,
+    )
+    refuse_bad_input(module, input_errors(module.params))
+    commands = []
+    warnings = []
+    clock = Clock(module.params['timeout'])
+    cluster = None
+    result = dict(commands=commands)
+    try:
+        cluster = Cluster(module.params, commands)
+        result = run(module, cluster, clock, warnings)
+    except RedisModuleError as exc:
+        for warning in warnings:
+            module.warn(warning)
+        module.fail_json(msg=str(exc), commands=commands)
+    finally:
+        if cluster:
+            cluster.close()
+    for warning in warnings:
+        module.warn(warning)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
