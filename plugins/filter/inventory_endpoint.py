@@ -8,6 +8,8 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import format_address
+
 # The defaults of redis_common (defaults/main.yml: redis_port, sentinel_port):
 # Ansible resolves a role's defaults only for the hosts the role runs on.
 # A test of the source repository checks that both places say the same.
@@ -56,7 +58,7 @@ def inventory_host(address, endpoints):
     if not address:
         return 'none'
     host, port = address.get('host'), address.get('port')
-    shown = '[%s]:%s' % (host, port) if ':' in '%s' % host else '%s:%s' % (host, port)
+    shown = format_address(host, port)
     for endpoint in endpoints or ():
         if endpoint and endpoint.get('host') == host and int(endpoint.get('port') or 0) == int(port or 0):
             return '%s (%s)' % (endpoint['name'], shown)

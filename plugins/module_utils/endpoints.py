@@ -99,4 +99,23 @@ def endpoint_list_errors(items, default_port, option, kind='address'):
 
 def format_address(host, port):
     """host:port, with an IPv6 address in brackets."""
-    return '[%s]:%s' % (host, port) if ':' in host else '%s:%s' % (host, port)
+    return '[%s]:%s' % (host, port) if ':' in '%s' % (host,) else '%s:%s' % (host, port)
+
+
+def endpoint_dict_errors(endpoints, option, kind=None, unique=True):
+    """The errors of a list of endpoint dicts ({host, port}, as the roles have them) that argument_spec checked.
+
+    kind: when given, an empty list is an error ("sentinels must list at least one Sentinel").
+    unique: whether an address given twice is an error.
+    """
+    errors = []
+    if kind and not endpoints:
+        errors.append('%s must list at least one %s' % (option, kind))
+    for endpoint in endpoints:
+        port_error = check_port('the port of %s entry %s' % (option, endpoint['host']), endpoint['port'])
+        if port_error:
+            errors.append(port_error)
+    if unique:
+        seen = [format_address(endpoint['host'], endpoint['port']) for endpoint in endpoints]
+        errors.extend('%s lists %s twice' % (option, item) for item in sorted(set(seen)) if seen.count(item) > 1)
+    return errors

@@ -92,6 +92,26 @@ def sentinel_summary(raw):
     )
 
 
+# Sentinel's answers when it cannot start a failover now but may shortly.
+RETRY_FAILOVER_REPLIES = ('NOGOODSLAVE', 'INPROG')
+
+
+def request_failover(server, name):
+    """SENTINEL FAILOVER name; None when the Sentinel accepted it, its refusal when it may accept later.
+
+    A refusal changed nothing, so the command leaves the server's log again.
+    Any other error propagates as RedisModuleError.
+    """
+    try:
+        server.change('SENTINEL', 'FAILOVER', name)
+        return None
+    except RedisModuleError as exc:
+        if not exc.reply or not exc.reply.upper().startswith(RETRY_FAILOVER_REPLIES):
+            raise
+        server.log.commands.pop()
+        return exc.reply
+
+
 def is_no_such_master(error_text):
     return 'no such master' in error_text.lower()
 

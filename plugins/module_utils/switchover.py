@@ -36,10 +36,9 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import 
     read_master,
     replica_summary,
     reply_to_dict,
+    request_failover,
 )
 
-# Sentinel's answers when it cannot start a failover now but may shortly.
-RETRY_REPLIES = ('NOGOODSLAVE', 'INPROG')
 # How often the module looks while writes are paused (seconds): the pause
 # lasts until the last look that sees the move done.
 PAUSED_POLL = 0.005
@@ -60,9 +59,6 @@ class Clock:
 
     def left(self):
         return self.deadline - time.monotonic()
-
-    def expired(self):
-        return self.left() <= 0
 
 
 def data_params(params):
@@ -283,9 +279,10 @@ def replica_offset(server):
 
 
 class Switchover:
-    def __init__(self, module, cluster, the_plan, clock, warnings):
-        self.module = module
-        self.params = module.params
+    """The move itself, once plan() found it safe; params are the module's."""
+
+    def __init__(self, params, cluster, the_plan, clock, warnings):
+        self.params = params
         self.cluster = cluster
         self.plan = the_plan
         self.clock = clock
@@ -358,15 +355,8 @@ class Switchover:
         sentinel = self.cluster.sentinels[0]
 
         def accepted():
-            try:
-                sentinel.change('SENTINEL', 'FAILOVER', self.cluster.name)
-                return True, 'accepted'
-            except RedisModuleError as exc:
-                if not exc.reply or not exc.reply.upper().startswith(RETRY_REPLIES):
-                    raise
-                # Refused: the command changed nothing.
-                sentinel.log.commands.pop()
-                return False, 'Sentinel %s answers %s' % (sentinel.address, exc.reply)
+            refusal = request_failover(sentinel, self.cluster.name)
+            return refusal is None, 'Sentinel %s answers %s' % (sentinel.address, refusal)
         self.wait('Sentinel %s accepting the failover' % sentinel.address, accepted, paused=True)
         self.failover_sent = True
         self.step('failover_accepted')

@@ -81,7 +81,7 @@ EXAMPLES = r'''
   ansible.builtin.systemd_service:
     name: redis_7000
     state: started
-  when: redis_instance_first_deploy and not redis_instance_running
+  when: redis_instance_to_start
 '''
 
 RETURN = r'''
@@ -115,6 +115,11 @@ ansible_facts:
       elements: str
     redis_instance_first_deploy:
       description: Whether O(started_stamp) is given and absent, so the roles never started the instance.
+      type: bool
+    redis_instance_to_start:
+      description:
+        - Whether the role starts the instance now - it does not run, and this is its first deploy or
+          O(start_when_stopped) is true.
       type: bool
     redis_instance_available:
       description:
@@ -193,7 +198,7 @@ def _definition(path):
 def look(module, params):
     running = _running(module, params['manager'], params['name'], params['control_path'])
     first_deploy = bool(params['started_stamp']) and not os.path.exists(params['started_stamp'])
-    will_start = not module.check_mode and (first_deploy or params['start_when_stopped'])
+    to_start = not running and (first_deploy or params['start_when_stopped'])
     return {
         'redis_instance_looked_at': params['name'],
         'redis_instance_running': running,
@@ -202,7 +207,8 @@ def look(module, params):
         'redis_instance_definition_found': _definition(params['definition_path']),
         'redis_instance_existing_paths': [path for path in params['paths'] if os.path.exists(path)],
         'redis_instance_first_deploy': first_deploy,
-        'redis_instance_available': running or will_start,
+        'redis_instance_to_start': to_start,
+        'redis_instance_available': running or (to_start and not module.check_mode),
     }
 
 

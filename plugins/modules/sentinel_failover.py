@@ -133,12 +133,11 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import 
     master_name_error,
     master_summary,
     read_master,
+    request_failover,
 )
 
 POLL_INTERVAL = 0.5
 RETRY_INTERVAL = 1.0
-# Sentinel's answers when it cannot start a failover now but may later.
-RETRY_REPLIES = ('NOGOODSLAVE', 'INPROG')
 
 
 def argument_spec():
@@ -212,15 +211,9 @@ class Failover:
     def start(self):
         """Ask until the Sentinel accepts; False when another failover moved the primary first."""
         while True:
-            try:
-                self.server.change('SENTINEL', 'FAILOVER', self.name)
+            refusal = request_failover(self.server, self.name)
+            if refusal is None:
                 return True
-            except RedisModuleError as exc:
-                if not exc.reply or not exc.reply.upper().startswith(RETRY_REPLIES):
-                    raise
-                # Refused: the command changed nothing.
-                self.server.log.commands.pop()
-                refusal = exc.reply
             if Primary(self.server, self.name).moved_from(self.previous):
                 return False
             if time.time() >= self.deadline:

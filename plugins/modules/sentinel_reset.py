@@ -126,13 +126,12 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     RedisModuleError,
     RedisServer,
     SENTINEL_DEFAULT_PORT,
-    check_port,
     login_argument_spec,
     refuse_bad_input,
     validate_login,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.command_log import CommandLog, render_command
-from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import format_address
+from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import endpoint_dict_errors, format_address
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import (
     master_name_error,
     read_master,
@@ -167,15 +166,8 @@ def input_errors(params):
     name_error = master_name_error(params['name'])
     if name_error:
         errors.append(name_error)
-    if not params['sentinels']:
-        errors.append('sentinels must list at least one Sentinel')
-    for option in ('sentinels', 'forget'):
-        for endpoint in params[option]:
-            port_error = check_port('the port of %s entry %s' % (option, endpoint['host']), endpoint['port'])
-            if port_error:
-                errors.append(port_error)
-    seen = [address(endpoint) for endpoint in params['sentinels']]
-    errors.extend('sentinels lists %s twice' % item for item in sorted(set(seen)) if seen.count(item) > 1)
+    errors.extend(endpoint_dict_errors(params['sentinels'], 'sentinels', 'Sentinel'))
+    errors.extend(endpoint_dict_errors(params['forget'], 'forget', unique=False))
     for endpoint in params['forget']:
         if any(same_endpoint(endpoint['host'], endpoint['port'], kept['host'], kept['port'])
                for kept in params['sentinels']):

@@ -200,7 +200,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     refuse_bad_input,
     validate_login,
 )
-from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import format_address
+from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import endpoint_dict_errors, format_address
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import master_name_error
 from ansible_collections.redisops.sentinel.plugins.module_utils.switchover import (
     Clock,
@@ -237,14 +237,7 @@ def input_errors(params):
     errors = validate_login(params)
     errors.extend(error for error in (master_name_error(params['name']), check_port('to_port', params['to_port']),
                                       check_port('from_port', params['from_port'])) if error)
-    if not params['sentinels']:
-        errors.append('sentinels must list at least one Sentinel')
-    for endpoint in params['sentinels']:
-        port_error = check_port('the port of sentinels entry %s' % endpoint['host'], endpoint['port'])
-        if port_error:
-            errors.append(port_error)
-    seen = [format_address(endpoint['host'], endpoint['port']) for endpoint in params['sentinels']]
-    errors.extend('sentinels lists %s twice' % item for item in sorted(set(seen)) if seen.count(item) > 1)
+    errors.extend(endpoint_dict_errors(params['sentinels'], 'sentinels', 'Sentinel'))
     if params['min_sentinels'] is not None and not 1 <= params['min_sentinels'] <= len(params['sentinels']):
         errors.append('min_sentinels must be between 1 and the number of sentinels (%d), got %s'
                       % (len(params['sentinels']), params['min_sentinels']))
@@ -290,7 +283,7 @@ def run(module, cluster, clock, warnings):
             result['diff']['after']['primary'] = (result['candidates'][0] if module.params['to_host'] is not None
                                                   else '(a replica that Sentinel chooses)')
         return result
-    switchover = Switchover(module, cluster, the_plan, clock, warnings)
+    switchover = Switchover(module.params, cluster, the_plan, clock, warnings)
     try:
         result['primary'] = switchover.run()
     finally:

@@ -62,6 +62,7 @@ def test_a_running_instance_reports_its_binary_its_definition_and_its_files(run_
     assert facts['redis_instance_running_binary'] == os.path.realpath(DEBIAN_REDIS)
     assert facts['redis_instance_existing_paths'] == [str(instance['config'])]
     assert facts['redis_instance_first_deploy'] is False
+    assert facts['redis_instance_to_start'] is False
     assert facts['redis_instance_available'] is True
     # No start links, as manager none has none.
     assert facts['redis_instance_boot_registered'] is False
@@ -80,14 +81,17 @@ def test_a_stopped_instance_is_available_only_when_the_role_will_start_it(run_mo
     facts = first.result['ansible_facts']
     assert (facts['redis_instance_running'], facts['redis_instance_first_deploy'],
             facts['redis_instance_available'], facts['redis_instance_running_binary']) == (False, True, True, '')
+    assert facts['redis_instance_to_start'] is True
     checked = run_module('instance_status', arguments(instance, started_stamp=str(stamp)), check=True)
     assert checked.result['ansible_facts']['redis_instance_available'] is False
     # Started before and found stopped: left stopped unless start_when_stopped.
     stamp.write_text('started\n')
     left = run_module('instance_status', arguments(instance, started_stamp=str(stamp)))
     assert left.result['ansible_facts']['redis_instance_available'] is False
+    assert left.result['ansible_facts']['redis_instance_to_start'] is False
     started = run_module('instance_status', arguments(instance, started_stamp=str(stamp), start_when_stopped=True))
     assert started.result['ansible_facts']['redis_instance_available'] is True
+    assert started.result['ansible_facts']['redis_instance_to_start'] is True
 
 
 def test_an_absent_definition_has_an_empty_checksum(run_module, instance):
