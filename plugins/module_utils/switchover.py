@@ -363,8 +363,16 @@ class Switchover:
         promoted = [self.cluster.data(c['ip'], c['port']) for c in self.plan.candidates]
 
         def promotion():
-            masters = [server.address for server in promoted
-                       if server.info('replication').get('role') == 'master']
+            masters = []
+            for server in promoted:
+                try:
+                    if server.info('replication').get('role') == 'master':
+                        masters.append(server.address)
+                except RedisModuleError as exc:
+                    # Sentinel's promotion ends with CLIENT KILL TYPE normal on the promoted replica: a
+                    # connection it closed is not a failure; the next look connects again.
+                    if exc.reply is not None:
+                        raise
             return masters, 'no candidate is a primary yet'
         self.wait('Sentinel promoting a replica', promotion, paused=True)
         self.step('replica_promoted')
