@@ -215,8 +215,8 @@ def scale_out(everyone):
         say('%s made exactly one full sync (sync_full %d -> %d): the replicas already there were not resynced'
             % (promoted.name, full_syncs, full_syncs_now))
         lost = writer.lost(grown.data(promoted))
-        check(writer.failures == 0 and not lost, 'the Sentinel client had %d failed writes and %d lost during the '
-              'scale-out: %s' % (writer.failures, len(lost), writer.describe_timeline()))
+        check(writer.errors == 0 and not lost, 'the Sentinel client had %d failed writes and %d lost during the '
+              'scale-out: %s' % (writer.errors, len(lost), writer.describe_timeline()))
         say('the Sentinel client wrote %d keys during the scale-out: no failed write, none lost, longest gap %.2f s'
             % (len(writer.acknowledged), writer.longest_gap))
 

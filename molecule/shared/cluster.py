@@ -13,14 +13,17 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
+from pathlib import Path
 
 import redis
 import yaml
-from redis.backoff import NoBackoff
-from redis.retry import Retry
-from redis.sentinel import Sentinel
+
+# The collection's module_utils, from the checkout (where
+# collections/ansible_collections/redisops/sentinel leads back to it).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'collections'))
+# pylint: disable=wrong-import-position
+from ansible_collections.redisops.sentinel.plugins.module_utils import write_probe  # noqa: E402
 
 MASTER = 'mymaster'
 DATA_PORT = 6379
@@ -249,13 +252,16 @@ class Cluster:
                           check_rc=False))
 
 
-class Writer(threading.Thread):
-    """A client that writes through Sentinel every `interval` seconds, as an application would.
+class Writer(write_probe.SentinelWriter):
+    """A client that writes through Sentinel every `interval` seconds, as an application would:
+    the collection's write probe (plugins/module_utils/write_probe.py).
 
     It uses redis-py's Sentinel(...).master_for(...), so it finds the new primary by
-    itself after a failover. It records which writes the primary acknowledged.
+    itself after a failover, and records which writes the primary acknowledged,
+    each failed attempt (errors, and failures by kind), the longest gap and a
+    timeline of outcomes.
 
-    Each write is one attempt (retry=Retry(NoBackoff(), 0)), as in
+    Each write is one attempt, with 0.5 s timeouts, as in
     playbooks/failover_drill.yml: redis-py's default retries with exponential
     backoff, against a primary and a Sentinel that are gone, can hold one call
     for 10 s and more, which would measure redis-py rather than the cluster
@@ -263,67 +269,16 @@ class Writer(threading.Thread):
     """
 
     def __init__(self, cluster, interval=0.01, prefix='writer'):
-        super(Writer, self).__init__(daemon=True)
-        self.cluster = cluster
-        self.interval = interval
-        self.prefix = prefix
-        self.acknowledged = []
-        self.failures = 0
-        self.first_failure = None
-        self.recovered_at = None
-        self.longest_gap = 0.0
-        # (seconds since start, 'ok' or the error) at each change of outcome.
-        self.timeline = []
-        self.started_at = None
-        self._stop_event = threading.Event()
-        sentinels = [(host.ip, SENTINEL_PORT) for host in cluster.hosts]
-        options = dict(socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0))
-        self.sentinel = Sentinel(sentinels, sentinel_kwargs=dict(password=cluster.password, **options), **options)
-        self.primary = self.sentinel.master_for(MASTER, password=cluster.password, decode_responses=True, **options)
+        super(Writer, self).__init__([(host.ip, SENTINEL_PORT) for host in cluster.hosts], cluster.password,
+                                     name=MASTER, prefix=prefix + ':', interval=interval, timeout=0.5)
 
-    def _note(self, outcome):
-        if not self.timeline or self.timeline[-1][1] != outcome:
-            self.timeline.append((time.monotonic() - self.started_at, outcome))
-
-    def run(self):
-        index = 0
-        self.started_at = last_success = time.monotonic()
-        while not self._stop_event.is_set():
-            key = '%s:%d' % (self.prefix, index)
-            try:
-                self.primary.set(key, index)
-                self._note('ok')
-                now = time.monotonic()
-                self.longest_gap = max(self.longest_gap, now - last_success)
-                if self.first_failure is not None and self.recovered_at is None:
-                    self.recovered_at = now
-                last_success = now
-                self.acknowledged.append(key)
-                index += 1
-            # Not only RedisError: whatever redis-py raises mid-failover is
-            # an outcome to record, and the client must keep writing.
-            except Exception as exc:  # pylint: disable=broad-except
-                self._note('%s: %s' % (exc.__class__.__name__, str(exc)[:80]))
-                self.failures += 1
-                if self.first_failure is None:
-                    self.first_failure = time.monotonic()
-            time.sleep(self.interval)
-
-    def stop(self):
-        self._stop_event.set()
-        self.join(10)
-
-    def describe_timeline(self):
-        return '; '.join('%.2f s %s' % (at, outcome) for at, outcome in self.timeline)
+    @property
+    def started_at(self):
+        return self.started
 
     def lost(self, client):
-        """The acknowledged writes a primary does not have."""
-        lost = []
-        for start in range(0, len(self.acknowledged), 500):
-            batch = self.acknowledged[start:start + 500]
-            values = client.mget(batch)
-            lost.extend(key for key, value in zip(batch, values) if value is None)
-        return lost
+        """The keys of the acknowledged writes a primary does not have."""
+        return [self.key(number) for number in self.lost_on(client)]
 
 
 def main(checks):

@@ -55,7 +55,7 @@ def kill_primary_and_rejoin(cluster, bring_back=None, after_rejoin=None):
     time.sleep(1)
     check(writer.is_alive(), 'the writing client stopped')
     say('the Sentinel client reconnected by itself: longest write gap %.2f s, %d failed attempts'
-        % (writer.longest_gap, writer.failures))
+        % (writer.longest_gap, writer.errors))
     say('client timeline (kill at %.2f s): %s' % (killed_at - writer.started_at, writer.describe_timeline()))
 
     cluster.start(primary)

@@ -229,7 +229,7 @@ def rolling_upgrade(cluster):
     undo = make_one_sentinel_disagree(cluster, primary)
     try:
         check_refused(cluster, 'Sentinels that do not agree on the primary',
-                      'Refusing to upgrade: the Sentinels do not all agree', vars_path)
+                      'is not as required: the Sentinels do not all agree on the primary', vars_path)
     finally:
         undo()
 
@@ -250,7 +250,7 @@ def rolling_upgrade(cluster):
 
     new_primary = cluster.check_topology()
     check(new_primary is not primary, 'the primary is still %s: no failover happened' % primary.name)
-    check('Move the primary role to an upgraded replica without losing a write' in output,
+    check('Move the primary role away through Sentinel, losing no write' in output,
           'upgrade.yml did not switch over')
     versions(cluster, NEW_VERSION)
     roles = dict((host.name, cluster.role(host)) for host in cluster.hosts)
@@ -279,7 +279,7 @@ def rolling_upgrade(cluster):
     lost = writer.lost(cluster.data(new_primary))
     say('the client writing through Sentinel every 10 ms: %d writes acknowledged, %d of them lost, %d failed '
         'attempts, longest write gap %.2f s; all %d keys acknowledged with WAIT 1 are on %s'
-        % (len(writer.acknowledged), len(lost), writer.failures, writer.longest_gap, len(keys), new_primary.name))
+        % (len(writer.acknowledged), len(lost), writer.errors, writer.longest_gap, len(keys), new_primary.name))
     say('client timeline: %s' % writer.describe_timeline())
     check(not lost, 'the switchover lost %d acknowledged writes: %s' % (len(lost), lost[:10]))
 

@@ -102,6 +102,15 @@ def format_address(host, port):
     return '[%s]:%s' % (host, port) if ':' in '%s' % (host,) else '%s:%s' % (host, port)
 
 
+def endpoint_options(default_port=None):
+    """The argument_spec suboptions of one endpoint dict ({host, port, name}, as the roles have them).
+
+    default_port: the port when an entry has none; without it the port is required.
+    """
+    port = dict(type='int', default=default_port) if default_port else dict(type='int', required=True)
+    return dict(host=dict(type='str', required=True), port=port, name=dict(type='str'))
+
+
 def endpoint_dict_errors(endpoints, option, kind=None, unique=True):
     """The errors of a list of endpoint dicts ({host, port}, as the roles have them) that argument_spec checked.
 

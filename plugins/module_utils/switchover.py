@@ -28,6 +28,7 @@ import time
 
 from ansible_collections.redisops.sentinel.plugins.module_utils.addresses import same_endpoint
 from ansible_collections.redisops.sentinel.plugins.module_utils.client import RedisModuleError, RedisServer
+from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view import data_params
 from ansible_collections.redisops.sentinel.plugins.module_utils.command_log import CommandLog
 from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import format_address
 from ansible_collections.redisops.sentinel.plugins.module_utils.replication import replication_state
@@ -59,16 +60,6 @@ class Clock:
 
     def left(self):
         return self.deadline - time.monotonic()
-
-
-def data_params(params):
-    """The login options for the data instances: data_login_* where given."""
-    params = dict(params)
-    if params.get('data_login_user') is not None:
-        params['login_user'] = params['data_login_user']
-    if params.get('data_login_password') is not None:
-        params['login_password'] = params['data_login_password']
-    return params
 
 
 class Cluster:

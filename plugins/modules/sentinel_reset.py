@@ -131,7 +131,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     validate_login,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.command_log import CommandLog, render_command
-from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import endpoint_dict_errors, format_address
+from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import endpoint_dict_errors, endpoint_options, format_address
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import (
     master_name_error,
     read_master,
@@ -140,16 +140,13 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import 
 from ansible_collections.redisops.sentinel.plugins.module_utils.reply_values import int_or_none
 from ansible_collections.redisops.sentinel.plugins.module_utils.waiting import sleep_until, wait_for
 
-ENDPOINT_SPEC = dict(host=dict(type='str', required=True), port=dict(type='int', required=True),
-                     name=dict(type='str'))
-
 
 def argument_spec():
     spec = login_argument_spec(SENTINEL_DEFAULT_PORT)
     spec.update(
         name=dict(type='str', required=True),
-        sentinels=dict(type='list', elements='dict', required=True, options=ENDPOINT_SPEC),
-        forget=dict(type='list', elements='dict', default=[], options=ENDPOINT_SPEC),
+        sentinels=dict(type='list', elements='dict', required=True, options=endpoint_options()),
+        forget=dict(type='list', elements='dict', default=[], options=endpoint_options()),
         expected_replicas=dict(type='int'),
         spacing=dict(type='int', default=30),
         timeout=dict(type='int', default=120),

@@ -200,7 +200,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     refuse_bad_input,
     validate_login,
 )
-from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import endpoint_dict_errors, format_address
+from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import endpoint_dict_errors, endpoint_options, format_address
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import master_name_error
 from ansible_collections.redisops.sentinel.plugins.module_utils.switchover import (
     Clock,
@@ -214,9 +214,7 @@ def argument_spec():
     spec = login_argument_spec(SENTINEL_DEFAULT_PORT)
     spec.update(
         name=dict(type='str', required=True),
-        sentinels=dict(type='list', elements='dict', required=True, options=dict(
-            host=dict(type='str', required=True), port=dict(type='int', default=SENTINEL_DEFAULT_PORT),
-            name=dict(type='str'))),
+        sentinels=dict(type='list', elements='dict', required=True, options=endpoint_options(SENTINEL_DEFAULT_PORT)),
         min_sentinels=dict(type='int'),
         from_host=dict(type='str'),
         from_port=dict(type='int'),

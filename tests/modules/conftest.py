@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from tests.support.ha_cluster import start_ha_cluster
 from tests.support.paths import BIN
 from tests.support.servers import PASSWORD, ServerProcess, free_port, wait_until
 
@@ -36,6 +37,12 @@ def servers(tmp_path):
     yield make
     for process in started:
         process.kill()
+
+
+@pytest.fixture
+def ha_cluster(servers):
+    """A primary, two replicas and three Sentinels (quorum 2, down-after 5 s) that all agree."""
+    return start_ha_cluster(servers)
 
 
 @pytest.fixture

@@ -117,7 +117,8 @@ def test_drill_with_a_graceful_stop_goes_through_the_init_script(deployment):
 
     drill = deployment.playbook(DRILL, '-e', 'confirm=yes', '-e', 'drill_method=stop')
     assert drill.returncode == 0, drill.explain()
-    assert drill.ran(r'Stop the primary with its control script \| %s /etc/init\.d/redis_%d' % (deployment.host_of(old), old))
+    assert drill.ran(r'Stop the primary through its service manager \| %s redis_%d' % (deployment.host_of(old), old))
+    assert drill.ran(r'Have the control script change the state of the instance')
     assert not drill.ran(r'Kill the primary')
     new = int(re.search(r'promoted:\s+drill-\d \(127\.0\.0\.1:(\d+)\)', drill.stdout).group(1))
     assert new != old

@@ -1,7 +1,8 @@
 # Copyright: (c) 2026, redisops.sentinel developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The collection's write probe (plugins/module_utils/write_probe.py) for the
-tests: a client writing through Sentinels on loopback every millisecond."""
+tests: the module itself (write_probe), and SentinelWriter, a client writing
+through Sentinels on loopback every millisecond."""
 
 import sys
 
