@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.redisops.sentinel.plugins.module_utils.client import RedisModuleError
+from ansible_collections.redisops.sentinel.plugins.module_utils.client import RedisModuleError, validate_login
 from ansible_collections.redisops.sentinel.plugins.module_utils.reply_values import int_or_none
 
 # Sentinel accepts any name in SENTINEL MONITOR, but writes it unquoted into its
@@ -22,6 +22,15 @@ def master_name_error(name):
         return ('name %r is not a valid Sentinel master name: use only letters, digits, '
                 '".", "-" and "_"' % (name,))
     return None
+
+
+def login_and_name_errors(params):
+    """The errors of the login options and of the master name, which every module acting on one primary checks."""
+    errors = validate_login(params)
+    name_error = master_name_error(params['name'])
+    if name_error:
+        errors.append(name_error)
+    return errors
 
 
 def reply_to_dict(reply):

@@ -271,7 +271,6 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     check_port,
     login_argument_spec,
     refuse_bad_input,
-    validate_login,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view import (
     CONDITIONS,
@@ -282,7 +281,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view imp
     unmet,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import endpoint_dict_errors, endpoint_options
-from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import master_name_error
+from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import login_and_name_errors
 
 # Keys of the view that are the module's results.
 RESULT_KEYS = ('primary', 'agreement', 'master', 'sentinels', 'instances', 'linked_replicas', 'unlinked_replicas',
@@ -324,10 +323,7 @@ def given_endpoint(value):
 
 
 def input_errors(params):
-    errors = validate_login(params)
-    name_error = master_name_error(params['name'])
-    if name_error:
-        errors.append(name_error)
+    errors = login_and_name_errors(params)
     errors.extend(endpoint_dict_errors(params['sentinels'], 'sentinels'))
     errors.extend(endpoint_dict_errors(params['instances'], 'instances'))
     wanted = set(params['require']) | set(params['wait_for'])

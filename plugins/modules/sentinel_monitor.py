@@ -270,10 +270,9 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     login_argument_spec,
     refuse_bad_input,
     run_on_server,
-    validate_login,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import (
-    master_name_error,
+    login_and_name_errors,
     master_summary,
     read_master,
 )
@@ -319,10 +318,7 @@ def argument_spec():
 
 
 def input_errors(params):
-    errors = validate_login(params)
-    name_error = master_name_error(params['name'])
-    if name_error:
-        errors.append(name_error)
+    errors = login_and_name_errors(params)
     port_error = check_port('primary_port', params['primary_port'])
     if port_error:
         errors.append(port_error)

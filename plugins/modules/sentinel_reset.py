@@ -128,12 +128,11 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     SENTINEL_DEFAULT_PORT,
     login_argument_spec,
     refuse_bad_input,
-    validate_login,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.command_log import CommandLog, render_command
 from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import endpoint_dict_errors, endpoint_options, format_address
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import (
-    master_name_error,
+    login_and_name_errors,
     read_master,
     reply_to_dict,
 )
@@ -159,10 +158,7 @@ def address(endpoint):
 
 
 def input_errors(params):
-    errors = validate_login(params)
-    name_error = master_name_error(params['name'])
-    if name_error:
-        errors.append(name_error)
+    errors = login_and_name_errors(params)
     errors.extend(endpoint_dict_errors(params['sentinels'], 'sentinels', 'Sentinel'))
     errors.extend(endpoint_dict_errors(params['forget'], 'forget', unique=False))
     for endpoint in params['forget']:

@@ -275,12 +275,11 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     RedisServer,
     login_argument_spec,
     refuse_bad_input,
-    validate_login,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view import data_params
 from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view import look as look_at_cluster
 from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import endpoint_dict_errors, endpoint_options, format_address
-from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import master_name_error
+from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import login_and_name_errors
 from ansible_collections.redisops.sentinel.plugins.module_utils.waiting import wait_for
 from ansible_collections.redisops.sentinel.plugins.module_utils.write_probe import SentinelWriter
 
@@ -337,10 +336,7 @@ def file_errors(params):
 
 
 def input_errors(params):
-    errors = validate_login(params)
-    name_error = master_name_error(params['name'])
-    if name_error:
-        errors.append(name_error)
+    errors = login_and_name_errors(params)
     errors.extend(endpoint_dict_errors(params['sentinels'], 'sentinels', 'Sentinel'))
     if params['interval_ms'] < 1:
         errors.append('interval_ms must be at least 1 millisecond, got %s' % params['interval_ms'])

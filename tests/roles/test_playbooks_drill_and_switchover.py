@@ -220,3 +220,37 @@ def test_switchover_to_a_replica_out_of_sync_is_refused_before_anything_changes(
         replica.config_set('masterauth', deployment.password)
     wait_until(lambda: replica.info('replication')['master_link_status'] == 'up', 60, 'the link to come back')
     assert deployment.healthy_primary_port() == primary
+
+
+@pytest.mark.parametrize('status', [REPO / 'playbooks' / 'status.yml', 'redisops.sentinel.status'],
+                         ids=['checkout', 'fqcn'])
+def test_status_prints_every_instance_and_sentinel_and_changes_nothing(deployment, status):
+    """Both forms of the status playbook's header: the checkout's file and the installed collection's name."""
+    primary = deployment.healthy_primary_port()
+    shown = deployment.playbook(status)
+    assert shown.returncode == 0, shown.explain()
+    assert shown.changed_total == 0
+    host = deployment.host_of(primary)
+    assert re.search(r'%s\s+127\.0\.0\.1:%d\s+primary' % (host, primary), shown.stdout), shown.explain()
+    for port in DATA_PORTS:
+        if port != primary:
+            assert re.search(r'%s\s+127\.0\.0\.1:%d\s+replica\s+127\.0\.0\.1:%d\s+up' % (
+                deployment.host_of(port), port, primary), shown.stdout), shown.explain()
+    assert 'Sentinels (the primary is agreed by 3 of 3)' in shown.stdout
+    for port in SENTINEL_PORTS:
+        assert re.search(r'127\.0\.0\.1:%d\s+127\.0\.0\.1:%d\s+2\s+2\s+OK 3 usable Sentinels' % (port, primary),
+                         shown.stdout), shown.explain()
+    assert 'mymaster: the primary is %s (127.0.0.1:%d); 3 of 3 Sentinels report it' % (host, primary) in shown.stdout
+    assert deployment.password not in shown.output
+
+
+def test_switchover_by_its_collection_name_moves_the_primary(deployment):
+    """`ansible-playbook redisops.sentinel.switchover -e switchover_to=...`, as the README gives it."""
+    old = deployment.healthy_primary_port()
+    target = [port for port in DATA_PORTS if port != old][0]
+    switched = deployment.playbook('redisops.sentinel.switchover', '-e', 'switchover_to=%s' % deployment.host_of(target))
+    assert switched.returncode == 0, switched.explain()
+    assert 'Switchover of mymaster: %s (127.0.0.1:%d) -> %s (127.0.0.1:%d)' % (
+        deployment.host_of(old), old, deployment.host_of(target), target) in switched.stdout, switched.explain()
+    wait_until(lambda: deployment.healthy_primary_port() == target, 30, 'the cluster to settle on the new primary')
+    assert deployment.password not in switched.output
