@@ -95,6 +95,29 @@ class Cluster:
             self.servers[key] = self._connect(self.data_params, host, int(port))
         return self.servers[key]
 
+    @property
+    def leader(self):
+        """The Sentinel that carries out the failover: the last one that answers.
+
+        Clients ask the Sentinels in their listed order. The others take the
+        new primary from the leader's hello messages as soon as it has seen
+        the promotion, while the leader itself reports it in SENTINEL MASTERS
+        only once every replica is reconfigured, a second or more later: a
+        client that asks the first Sentinel finds the new primary sooner.
+        """
+        return self.sentinels[-1]
+
+    def current_addresses(self):
+        """SENTINEL GET-MASTER-ADDR-BY-NAME of each Sentinel: what clients are told the primary is now.
+
+        Unlike SENTINEL MASTER, the leader answers with the promoted replica as soon as it saw it promoted.
+        """
+        addresses = []
+        for sentinel in self.sentinels:
+            reply = sentinel.read('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', self.name)
+            addresses.append((reply[0], int(reply[1])) if reply else (None, None))
+        return addresses
+
     def views(self):
         """Each Sentinel's summary of the primary, in the order of sentinels."""
         views = []
@@ -190,7 +213,7 @@ def plan(cluster, params):
     if primary_state['role'] != 'primary':
         raise SwitchoverRefused('the Sentinels report %s as the primary, but it is a replica; nothing was changed'
                                 % format_address(primary['host'], primary['port']))
-    known = cluster.replicas(cluster.sentinels[0])
+    known = cluster.replicas(cluster.leader)
     refusals = {}
     eligible = []
     for replica in known:
@@ -204,7 +227,7 @@ def plan(cluster, params):
         if chosen is None:
             raise SwitchoverRefused('%s is not a replica of %s that Sentinel %s knows (it knows %s); nothing was '
                                     'changed' % (format_address(target['host'], target['port']), cluster.name,
-                                                 cluster.sentinels[0].address,
+                                                 cluster.leader.address,
                                                  ', '.join(format_address(r['ip'], r['port']) for r in known) or 'none'))
         problems = refusals.get(format_address(chosen['ip'], chosen['port']))
         if problems:
@@ -316,11 +339,11 @@ class Switchover:
             return
 
         def seen():
-            known = self.cluster.replicas(self.cluster.sentinels[0])
+            known = self.cluster.replicas(self.cluster.leader)
             pending = [format_address(r['ip'], r['port']) for r in self.plan.excluded
                        if (_find(known, r['ip'], r['port']) or {}).get('replica_priority') != 0]
             return not pending, 'Sentinel %s still sees a priority above 0 on %s' % (
-                self.cluster.sentinels[0].address, ', '.join(pending))
+                self.cluster.leader.address, ', '.join(pending))
         # Sentinel reads replicas' INFO every 10 s.
         self.wait('Sentinel seeing replica-priority 0 on the replicas not chosen', seen, paused=False)
 
@@ -343,7 +366,7 @@ class Switchover:
         if self.pause.lapsed:
             raise RedisModuleError('the write pause ran out before the failover could start (pause_timeout %s ms '
                                    'is too short for this network)' % self.params['pause_timeout'])
-        sentinel = self.cluster.sentinels[0]
+        sentinel = self.cluster.leader
 
         def accepted():
             refusal = request_failover(sentinel, self.cluster.name)
@@ -369,12 +392,13 @@ class Switchover:
         self.step('replica_promoted')
 
         def all_report_new_primary():
-            views = self.cluster.views()
-            first = views[0]
-            promoted = _find(self.plan.candidates, first['ip'], first['port'])
-            same = all(same_endpoint(v['ip'], v['port'], first['ip'], first['port']) for v in views)
-            return (dict(host=first['ip'], port=first['port']) if promoted and same else None,
-                    describe_views(self.cluster, views))
+            addresses = self.cluster.current_addresses()
+            host, port = addresses[0]
+            promoted = host is not None and _find(self.plan.candidates, host, port)
+            same = all(h is not None and same_endpoint(h, p, host, port) for h, p in addresses)
+            return (dict(host=host, port=port) if promoted and same else None,
+                    ', '.join('%s reports %s' % (sentinel.address, format_address(h, p) if h else 'no primary')
+                              for sentinel, (h, p) in zip(self.cluster.sentinels, addresses)))
         new_primary = self.wait('every Sentinel reporting a new primary', all_report_new_primary, paused=True)
         self.step('sentinels_agree')
         return new_primary

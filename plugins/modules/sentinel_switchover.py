@@ -18,7 +18,7 @@ description:
   - With O(to_host), sets C(replica-priority 0) on the other replicas (at runtime only, not in their config files)
     and waits until the Sentinel that fails over has seen it, so that it promotes the chosen one.
   - Then pauses writes on the old primary (C(CLIENT PAUSE <pause_timeout> WRITE), renewed while the move goes
-    on), waits until every replica that may be promoted has the old primary's replication offset, asks the first
+    on), waits until every replica that may be promoted has the old primary's replication offset, asks the last
     Sentinel of O(sentinels) to fail over, waits until every Sentinel reports the new primary, makes the old
     primary a replica of it (as Sentinel itself does some seconds later), and lifts the pause. Clients blocked
     meanwhile get C(READONLY) and find the new primary through Sentinel.
@@ -37,7 +37,8 @@ options:
   sentinels:
     description:
       - Every Sentinel of the primary, each as the roles' endpoints have it. All of them must answer, unless
-        O(min_sentinels) says fewer. The first one that answers carries out the failover.
+        O(min_sentinels) says fewer. The last one that answers carries out the failover (clients ask the
+        Sentinels in order, and the others learn the new primary from it sooner than it reports it itself).
       - O(login_host) and O(login_port) are not used; O(login_user), O(login_password) and the TLS options are
         used for each.
     type: list
@@ -258,7 +259,7 @@ def dry_run(cluster, the_plan):
         cluster.data(replica['ip'], replica['port']).change('CONFIG', 'SET', 'replica-priority', '0', dry_run=True)
     primary = cluster.data(the_plan.primary['host'], the_plan.primary['port'])
     primary.change('CLIENT', 'PAUSE', cluster.params['pause_timeout'], 'WRITE', dry_run=True)
-    cluster.sentinels[0].change('SENTINEL', 'FAILOVER', cluster.name, dry_run=True)
+    cluster.leader.change('SENTINEL', 'FAILOVER', cluster.name, dry_run=True)
     primary.change('REPLICAOF', '(the new primary)', '', dry_run=True)
     primary.change('CLIENT', 'UNPAUSE', dry_run=True)
 
