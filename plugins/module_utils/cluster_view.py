@@ -89,6 +89,14 @@ def _ask(server, *args):
     return server.read(*args)
 
 
+def sentinel_report(address, master):
+    """The report of a Sentinel that answered with this SENTINEL MASTER summary (None: it does not monitor
+    the name), for callers that read Sentinels themselves."""
+    return dict(name=address, address=address, host=None, port=None, reachable=True, error=None,
+                monitors=master is not None, master=master, replicas=[], ckquorum=dict(ok=False, message=None),
+                executable=None, version=None)
+
+
 def read_sentinel(params, endpoint, name, commands):
     """What one Sentinel says about name; unreachable is a report too."""
     report = dict(_endpoint_fields(endpoint), reachable=False, error=None, monitors=False, master=None,

@@ -28,7 +28,13 @@ import time
 
 from ansible_collections.redisops.sentinel.plugins.module_utils.addresses import same_endpoint
 from ansible_collections.redisops.sentinel.plugins.module_utils.client import RedisModuleError, RedisServer
-from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view import data_params
+from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view import (
+    DOWN_FLAGS,
+    build_view,
+    data_params,
+    sentinel_report,
+    unmet,
+)
 from ansible_collections.redisops.sentinel.plugins.module_utils.command_log import CommandLog
 from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import format_address
 from ansible_collections.redisops.sentinel.plugins.module_utils.replication import replication_state
@@ -44,7 +50,6 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import 
 # lasts until the last look that sees the move done.
 PAUSED_POLL = 0.005
 IDLE_POLL = 0.2
-UNHEALTHY_FLAGS = ('s_down', 'o_down', 'disconnected')
 
 
 class SwitchoverRefused(RedisModuleError):
@@ -137,25 +142,18 @@ class Cluster:
             server.close()
 
 
-def describe_views(cluster, views):
-    return ', '.join('%s reports %s%s' % (sentinel.address, view['address'],
-                                          ' (%s)' % ','.join(view['flags']) if set(view['flags']) - {'master'} else '')
-                     for sentinel, view in zip(cluster.sentinels, views))
-
-
 def agreed_primary(cluster, views):
-    """The one primary every Sentinel reports, healthy and not failing over; SwitchoverRefused otherwise."""
-    first = views[0]
-    disagreeing = [view for view in views if not same_endpoint(view['ip'], view['port'], first['ip'], first['port'])]
-    if disagreeing:
-        raise SwitchoverRefused('the Sentinels do not all report the same primary (%s); nothing was changed'
-                                % describe_views(cluster, views))
-    troubled = [view for view in views if set(view['flags']) & set(UNHEALTHY_FLAGS)
-                or view['failover_state'] not in (None, '', 'none')]
-    if troubled:
-        raise SwitchoverRefused('the primary is down or failing over (%s); nothing was changed'
-                                % describe_views(cluster, views))
-    return dict(host=first['ip'], port=first['port'])
+    """The one primary every Sentinel reports, healthy and not failing over; SwitchoverRefused otherwise.
+
+    views: each Sentinel's SENTINEL MASTER summary, in the order of cluster.sentinels. The policy is
+    cluster_view's, the one of every module and role.
+    """
+    reports = [sentinel_report(sentinel.address, view) for sentinel, view in zip(cluster.sentinels, views)]
+    view = build_view(cluster.name, reports, [])
+    problems = unmet(view, ['unanimous', 'primary_healthy'])
+    if problems:
+        raise SwitchoverRefused('%s; nothing was changed' % '; '.join(problems))
+    return dict(host=view['primary']['host'], port=view['primary']['port'])
 
 
 def _find(entries, host, port, host_key='ip', port_key='port'):
@@ -168,7 +166,7 @@ def _find(entries, host, port, host_key='ip', port_key='port'):
 def replica_problems(known, primary_state, max_lag):
     """Why Sentinel would not, or should not, promote this replica now (empty when it can)."""
     problems = []
-    flags = set(known['flags']) & set(UNHEALTHY_FLAGS)
+    flags = set(known['flags']) & set(DOWN_FLAGS)
     if flags:
         problems.append('Sentinel flags it %s' % ','.join(sorted(flags)))
     if known['master_link_status'] != 'ok':

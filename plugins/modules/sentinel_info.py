@@ -223,9 +223,11 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     refuse_bad_input,
     validate_login,
 )
+from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view import agreement_of, sentinel_report
 from ansible_collections.redisops.sentinel.plugins.module_utils.command_log import CommandLog, render_command
 from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import (
     endpoint_list_errors,
+    format_address,
     hide_credentials,
     parse_endpoint,
 )
@@ -337,35 +339,24 @@ def query_one(params, host, port, log):
             server.close()
 
 
-def agreement_on(name, reports, listed):
-    views = {}
-    votes = {}
-    ckquorum_ok = 0
-    answered = 0
+def agreement_on(name, reports):
+    """What the listed Sentinels say of name's address, decided as everywhere in the collection (cluster_view)."""
+    sentinels = []
     for report in reports:
-        if not report['reachable']:
-            continue
-        answered += 1
-        master = report['masters'].get(name)
-        views[report['address']] = master['address'] if master else None
-        if master:
-            votes[master['address']] = votes.get(master['address'], 0) + 1
-        if report['ckquorum'].get(name, {}).get('ok'):
-            ckquorum_ok += 1
-    # Most votes first; equal votes are broken by address only to keep the answer stable.
-    ranked = sorted(votes.items(), key=lambda item: (-item[1], item[0]))
-    address, reported_by = ranked[0] if ranked else (None, 0)
-    ip, port = (address.rsplit(':', 1) if address else (None, None))
+        entry = sentinel_report(report['address'], report['masters'].get(name))
+        entry.update(reachable=report['reachable'], ckquorum=report['ckquorum'].get(name, dict(ok=False)))
+        sentinels.append(entry)
+    agreement = agreement_of(sentinels)
     return dict(
-        address=address,
-        ip=ip,
-        port=int(port) if port is not None else None,
-        reported_by=reported_by,
-        answered=answered,
-        listed=listed,
-        consensus=reported_by * 2 > listed,
-        ckquorum_ok=ckquorum_ok,
-        views=views,
+        address=agreement['address'],
+        ip=agreement['host'],
+        port=agreement['port'],
+        reported_by=agreement['reported_by'],
+        answered=agreement['answered'],
+        listed=agreement['listed'],
+        consensus=agreement['majority'],
+        ckquorum_ok=agreement['ckquorum_ok'],
+        views=agreement['views'],
     )
 
 
@@ -373,7 +364,7 @@ def query_all(params, log):
     reports = []
     for item in params['sentinels']:
         host, port = parse_endpoint(item, SENTINEL_DEFAULT_PORT, 'sentinels')
-        address = '%s:%s' % (host, port)
+        address = format_address(host, port)
         try:
             report = query_one(params, host, port, log)
             report.update(address=address, reachable=True, error=None)
@@ -389,7 +380,7 @@ def query_all(params, log):
         reports=reports,
         unreachable_sentinels=[dict(address=report['address'], error=report['error'])
                                for report in reports if not report['reachable']],
-        agreement=dict((name, agreement_on(name, reports, len(reports))) for name in sorted(names)),
+        agreement=dict((name, agreement_on(name, reports)) for name in sorted(names)),
     )
     for key in ('masters', 'replicas', 'sentinels', 'ckquorum', 'info'):
         result[key] = first[key] if first else {}

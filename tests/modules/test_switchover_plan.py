@@ -34,7 +34,7 @@ REPLICA_REPLY = {'name': '127.0.0.1:7001', 'ip': '127.0.0.1', 'port': '7001', 'f
 PRIMARY_INFO = {'role': 'master', 'connected_slaves': 2, 'master_repl_offset': 52830,
                 'slave0': {'ip': '127.0.0.1', 'port': 7001, 'state': 'online', 'offset': 52830, 'lag': 0},
                 'slave1': {'ip': '127.0.0.1', 'port': 7002, 'state': 'online', 'offset': 52830, 'lag': 1}}
-CLUSTER = SimpleNamespace(sentinels=[SimpleNamespace(address='127.0.0.1:%d' % port) for port in (26379, 26380, 26381)])
+CLUSTER = SimpleNamespace(name='mymaster', sentinels=[SimpleNamespace(address='127.0.0.1:%d' % port) for port in (26379, 26380, 26381)])
 
 
 def views(*changes):
@@ -59,9 +59,10 @@ def test_three_sentinels_reporting_one_healthy_primary_agree():
 
 
 @pytest.mark.parametrize('changes, words', [
-    (({}, {'port': '7001'}), '127.0.0.1:26380 reports 127.0.0.1:7001'),
-    (({'flags': 'master,s_down'},), 'the primary is down or failing over (127.0.0.1:26379 reports 127.0.0.1:7000 '
-                                    '(master,s_down)'),
+    (({}, {'port': '7001'}), 'the Sentinels do not all agree on the primary of mymaster: the most reported, '
+                             '127.0.0.1:7000, has 2 of 3 Sentinels'),
+    (({}, {'port': '7001'}), '"127.0.0.1:26380": "127.0.0.1:7001"'),
+    (({'flags': 'master,s_down'},), 'the primary is down or failing over (127.0.0.1:26379 flags it master,s_down)'),
     (({}, {}, {'failover-state': 'wait_promotion'}), 'the primary is down or failing over'),
 ])
 def test_a_primary_in_doubt_refuses_the_switchover(changes, words):

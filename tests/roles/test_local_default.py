@@ -159,6 +159,27 @@ def test_second_run_changes_nothing_and_compiles_nothing(deployment):
     assert not second.ran(COMPILE)
 
 
+def test_an_edited_init_script_and_lost_boot_links_are_repaired_and_then_left_alone(deployment):
+    """Drift: the re-run that skips the service tasks when everything is in place still sees and repairs it."""
+    script = Path('/etc/init.d/redis_7001')
+    original = script.read_text()
+    script.write_text(original + '\n# edited by hand\n')
+    removed = subprocess.run(['update-rc.d', '-f', 'sentinel_26380', 'remove'], capture_output=True, text=True,
+                             check=False)
+    assert removed.returncode == 0, removed.stderr
+    assert not list(Path('/etc').glob('rc2.d/S*sentinel_26380'))
+    repaired = deployment.make('local')
+    assert repaired.returncode == 0, repaired.explain()
+    assert script.read_text() == original
+    assert list(Path('/etc').glob('rc2.d/S*sentinel_26380'))
+    assert repaired.hosts(r'Install the init script', 'changed') == ['local-2'], repaired.explain()
+    assert repaired.hosts(r'Register the init script to start at boot', 'changed') == ['local-2'], repaired.explain()
+    assert sum(counters['changed'] for counters in repaired.recap.values()) == 2, repaired.explain()
+    again = deployment.make('local')
+    assert again.returncode == 0 and all(counters['changed'] == 0 for counters in again.recap.values()), \
+        again.explain()
+
+
 def test_check_mode_with_diff_reports_no_change_and_no_secret(deployment):
     checked = deployment.playbook('site.yml', '--check', '--diff', '-v',
                                   '-e', '@.local/source-redis-8.0.2.yml')

@@ -19,7 +19,8 @@ class PlaybookRun:
 
     `results` is a list of (task name, host, status) in output order; the task name is
     the one printed, e.g. 'redisops.sentinel.redis_build : Compile | make -j2 BUILD_TLS=yes'.
-    A looped task gives one entry per item. `recap` maps each host to its recap counters.
+    A looped task gives one entry per item. `recap` maps each host to its recap counters, summed over
+    the recaps of the output (one per playbook).
     """
 
     def __init__(self, command, completed):
@@ -47,7 +48,12 @@ class PlaybookRun:
                 continue
             match = _RECAP_RE.match(line)
             if match:
-                self.recap[match.group('host')] = {k: int(v) for k, v in match.groupdict().items() if k != 'host'}
+                # Summed over the recaps of the output: `make local` runs two playbooks, and the second one's
+                # recap must not hide what the first one changed.
+                counters = self.recap.setdefault(match.group('host'), {})
+                for key, value in match.groupdict().items():
+                    if key != 'host':
+                        counters[key] = counters.get(key, 0) + int(value)
 
     def hosts(self, task_pattern, status):
         """Hosts (sorted, once each) with `status` for a task whose name matches the regex `task_pattern`."""
