@@ -55,11 +55,15 @@ CONDITIONS = (
     'instances_reachable',
     'replicas_follow',
     'replicas_linked',
+    'replicas_linked_unless_upgrading',
     'sentinels_see_replicas',
+    'runs_binaries',
 )
 # Conditions about the data instances: they need the instances option.
 INSTANCE_CONDITIONS = ('primary_in_inventory', 'instances_reachable', 'replicas_follow', 'replicas_linked',
-                       'sentinels_see_replicas')
+                       'replicas_linked_unless_upgrading', 'sentinels_see_replicas')
+# Conditions about the binaries that run: they need the binaries option.
+BINARY_CONDITIONS = ('replicas_linked_unless_upgrading', 'runs_binaries')
 
 
 def data_params(params):
@@ -160,7 +164,7 @@ def look(params, commands):
     login = data_params(params)
     instances = [read_instance(login, endpoint, commands) for endpoint in params.get('instances') or []]
     return build_view(params['name'], sentinels, instances, params.get('bootstrap_primary'),
-                      params.get('primary'), params.get('not_primary'))
+                      params.get('primary'), params.get('not_primary'), params.get('binaries'))
 
 
 # ---------------------------------------------------------------- the policy
@@ -407,8 +411,7 @@ def _check_instances_reachable(view):
 def _check_replicas(view, test, what):
     primary = view['primary']
     if primary is None:
-        ok, problem = _check_primary_known(view)
-        return False, problem
+        return False, _check_primary_known(view)[1]
     wrong = [i for i in _replicas_of(view) if not test(i, primary)]
     return not wrong, 'not every data instance is %s %s: %s' % (what, primary['address'], describe_instances(wrong))
 
@@ -419,6 +422,31 @@ def _check_replicas_follow(view):
 
 def _check_replicas_linked(view):
     return _check_replicas(view, _linked, 'a linked replica of')
+
+
+def _upgrading(instance, view):
+    """A replica an interrupted upgrade leaves unlinked: it runs another binary than the primary, which runs the
+    new one, and it cannot load the newer primary's data until it runs the new one too."""
+    server = view['binaries']['server']
+    primary = next((i for i in view['instances'] if i['is_primary']), None)
+    return (primary is not None and primary['executable'] == server and instance['reachable']
+            and instance['executable'] != server)
+
+
+def _check_replicas_linked_unless_upgrading(view):
+    def fine(instance, primary):
+        return _linked(instance, primary) or (_follows(instance, primary) and _upgrading(instance, view))
+    return _check_replicas(view, fine, 'a linked replica (or, running the old binary, a replica) of')
+
+
+def _check_runs_binaries(view):
+    binaries = view['binaries']
+    stale = ['%s runs %s' % (i['name'], i['executable'] or 'nothing that answers') for i in view['instances']
+             if i['executable'] != binaries['server']]
+    stale += ['the Sentinel of %s runs %s' % (r['name'], r['executable'] or 'nothing that answers')
+              for r in view['sentinels'] if r['executable'] != binaries['sentinel']]
+    problem = 'not everything runs %s and %s: %s' % (binaries['server'], binaries['sentinel'], ', '.join(stale))
+    return not stale, problem
 
 
 def _check_sentinels_see_replicas(view):
@@ -449,16 +477,20 @@ CHECKS = dict(
     instances_reachable=_check_instances_reachable,
     replicas_follow=_check_replicas_follow,
     replicas_linked=_check_replicas_linked,
+    replicas_linked_unless_upgrading=_check_replicas_linked_unless_upgrading,
     sentinels_see_replicas=_check_sentinels_see_replicas,
+    runs_binaries=_check_runs_binaries,
 )
 
 
-def build_view(name, sentinels, instances, bootstrap=None, expected_primary=None, former_primary=None):
+def build_view(name, sentinels, instances, bootstrap=None, expected_primary=None, former_primary=None,
+               binaries=None):
     """The whole view from the reports: agreement, primary, each instance's place, and every condition."""
     agreement = agreement_of(sentinels)
     primary, undecided = decide_primary(name, agreement, instances, bootstrap)
     view = dict(name=name, sentinels=sentinels, instances=instances, agreement=agreement, primary=primary,
-                undecided=undecided, expected_primary=expected_primary, former_primary=former_primary)
+                undecided=undecided, expected_primary=expected_primary, former_primary=former_primary,
+                binaries=binaries)
     for instance in instances:
         instance.update(is_primary=bool(primary and same_endpoint(instance['host'], instance['port'],
                                                                   primary['host'], primary['port'])),
@@ -478,6 +510,8 @@ def build_view(name, sentinels, instances, bootstrap=None, expected_primary=None
         if condition == 'primary_is' and expected_primary is None:
             continue
         if condition == 'primary_is_not' and former_primary is None:
+            continue
+        if condition in BINARY_CONDITIONS and binaries is None:
             continue
         holds, problem = CHECKS[condition](view)
         view['conditions'][condition] = holds

@@ -169,8 +169,8 @@ def replica_problems(known, primary_state, max_lag):
     flags = set(known['flags']) & set(DOWN_FLAGS)
     if flags:
         problems.append('Sentinel flags it %s' % ','.join(sorted(flags)))
-    if known['master_link_status'] != 'ok':
-        problems.append('its link to the primary is %s' % (known['master_link_status'] or 'unknown'))
+    # Not Sentinel's master_link_status: Sentinel reads a replica's INFO every 10 s, so a link that came back
+    # may still show err there, and Sentinel promotes such a replica anyway. The primary's own list says now.
     if not known['replica_priority']:
         problems.append('its replica-priority is 0 (never promoted)')
     linked = _find(primary_state['replicas'], known['ip'], known['port'])
@@ -369,7 +369,10 @@ class Switchover:
         def accepted():
             refusal = request_failover(sentinel, self.cluster.name)
             return refusal is None, 'Sentinel %s answers %s' % (sentinel.address, refusal)
-        self.wait('Sentinel %s accepting the failover' % sentinel.address, accepted, paused=True)
+        # Bounded as the catch-up: a Sentinel that finds no replica to promote (NOGOODSLAVE) must not keep
+        # writes paused for the whole timeout.
+        self.wait('Sentinel %s accepting the failover' % sentinel.address, accepted, paused=True,
+                  timeout=self.params['catch_up_timeout'])
         self.failover_sent = True
         self.step('failover_accepted')
         promoted = [self.cluster.data(c['ip'], c['port']) for c in self.plan.candidates]
@@ -445,10 +448,26 @@ class Switchover:
         if self.pause.lapsed:
             self.warnings.append('the write pause ran out during the move: writes acknowledged by the old primary '
                                  'meanwhile may be lost (raise pause_timeout)')
+        # Clients are told the new primary already; the Sentinel that fails over still reconfigures the
+        # other replicas and ends the failover (+switch-master) a second or two later. Waiting for that,
+        # with writes flowing again, returns a settled cluster: a next switchover, a restart, a check find
+        # no failover in progress.
+        self.wait('the failover ending on every Sentinel', lambda: self._failover_ended(new_primary), paused=False)
+        self.step('failover_ended')
         if self.params.get('wait_for_old_primary', True):
             # The old primary is a replica now; its first sync from the new one is quick (same history).
             self.wait('the old primary linking to the new one', lambda: self._linked(new_primary), paused=False)
         return new_primary
+
+    def _failover_ended(self, new_primary):
+        views = self.cluster.views()
+        ended = all(same_endpoint(view['ip'], view['port'], new_primary['host'], new_primary['port'])
+                    and view['failover_state'] in (None, '', 'none') and 'failover_in_progress' not in view['flags']
+                    for view in views)
+        seen = ['%s reports %s, failover state %s' % (sentinel.address, format_address(view['ip'], view['port']),
+                                                      view['failover_state'])
+                for sentinel, view in zip(self.cluster.sentinels, views)]
+        return ended, ', '.join(seen)
 
     def _linked(self, new_primary):
         state = replication_state(self.primary_server.info('replication'))

@@ -16,22 +16,35 @@ import time
 from ansible_collections.redisops.sentinel.plugins.module_utils.client import RedisModuleError
 
 
-def wait_for(look, done, timeout, what, describe, interval=1.0):
+class WaitTimeout(RedisModuleError):
+    """A wait that gave up; `state` is the last state it saw, `waited` the seconds it took."""
+
+    def __init__(self, message, state, waited):
+        super(WaitTimeout, self).__init__(message)
+        self.state = state
+        self.waited = waited
+
+
+def wait_for(look, done, timeout, what, describe, interval=1.0, wait=True):
     """Call look() until done(state) holds for the state it returns; return that state.
 
     look: reads the state (may raise RedisModuleError, which ends the wait).
     done: the condition on a state. describe: a state in words, for the error.
-    Raises RedisModuleError naming `what` and the last state after `timeout`
+    Raises WaitTimeout naming `what` and the last state after `timeout`
     seconds. The condition is tested at least once, whatever the timeout.
+    wait=False (check mode) looks once and returns that state, held or not.
     """
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
     while True:
         state = look()
-        if done(state):
+        if done(state) or not wait:
             return state
-        if time.monotonic() >= deadline:
-            raise RedisModuleError('%s did not happen within %s s; last seen: %s' % (what, timeout, describe(state)))
-        time.sleep(interval)
+        now = time.monotonic()
+        if now >= deadline:
+            raise WaitTimeout('%s did not happen within %s s; last seen: %s' % (what, timeout, describe(state)),
+                              state, now - started)
+        time.sleep(min(interval, max(deadline - now, 0)))
 
 
 def sleep_until(moment):

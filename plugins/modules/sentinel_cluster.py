@@ -103,15 +103,18 @@ options:
         V(primary_is_not) a primary is agreed and it is not O(not_primary); V(promotable_replica) Sentinel
         knows a replica that is up, linked and has a C(replica-priority) above 0; V(instances_reachable) every
         data instance answers; V(replicas_follow) every instance but the primary is its replica;
-        V(replicas_linked) and is linked and not syncing; V(sentinels_see_replicas) every Sentinel lists every
-        instance but the primary as a replica that is up.
+        V(replicas_linked) and is linked and not syncing; V(replicas_linked_unless_upgrading) as
+        V(replicas_linked), except that a replica running another binary than C(server) of O(binaries) while the
+        primary runs it may be unlinked (an interrupted rolling upgrade, where an old version cannot load a
+        newer primary's data); V(sentinels_see_replicas) every Sentinel lists every instance but the primary as a
+        replica that is up; V(runs_binaries) every instance and Sentinel runs the executables of O(binaries).
     type: list
     elements: str
     default: []
     choices: &conditions [sentinels_reachable, majority, unanimous, ckquorum, sentinels_know_each_other,
                           primary_known, primary_in_inventory, primary_healthy, primary_is, primary_is_not,
                           promotable_replica, instances_reachable, replicas_follow, replicas_linked,
-                          sentinels_see_replicas]
+                          replicas_linked_unless_upgrading, sentinels_see_replicas, runs_binaries]
   wait_for:
     description:
       - Conditions, as in O(require), to wait for; the module fails after O(timeout) seconds with the last view.
@@ -128,6 +131,20 @@ options:
     description:
       - The instance that V(primary_is_not) expects no longer to be the primary, as O(primary).
     type: dict
+  binaries:
+    description:
+      - The executables that V(runs_binaries) and V(replicas_linked_unless_upgrading) expect, as C(INFO server)
+        reports them.
+    type: dict
+    suboptions:
+      server:
+        description: The data instances' executable, for example V(/opt/redis/redis-8.0.2/bin/redis-server).
+        type: path
+        required: true
+      sentinel:
+        description: The Sentinels' executable.
+        type: path
+        required: true
   timeout:
     description: Seconds O(wait_for) waits, on a monotonic clock.
     type: int
@@ -273,6 +290,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     refuse_bad_input,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view import (
+    BINARY_CONDITIONS,
     CONDITIONS,
     INSTANCE_CONDITIONS,
     look,
@@ -282,6 +300,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view imp
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import endpoint_dict_errors, endpoint_options
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import login_and_name_errors
+from ansible_collections.redisops.sentinel.plugins.module_utils.waiting import WaitTimeout, wait_for
 
 # Keys of the view that are the module's results.
 RESULT_KEYS = ('primary', 'agreement', 'master', 'sentinels', 'instances', 'linked_replicas', 'unlinked_replicas',
@@ -305,6 +324,8 @@ def argument_spec():
         # Plain dicts: the primary a previous look returned ({name, host, port, address, ...}) can be given as it is.
         primary=dict(type='dict'),
         not_primary=dict(type='dict'),
+        binaries=dict(type='dict', options=dict(server=dict(type='path', required=True),
+                                                sentinel=dict(type='path', required=True))),
         timeout=dict(type='int', default=60),
         interval=dict(type='float', default=1.0),
     )
@@ -336,6 +357,9 @@ def input_errors(params):
         if params[option] is not None and given_endpoint(params[option]) is None:
             errors.append('%s must be a dict with host and port (a primary this module returned will do), got '
                           'the keys %s' % (option, ', '.join(sorted(params[option])) or 'none'))
+    for condition in sorted(wanted):
+        if condition in BINARY_CONDITIONS and params['binaries'] is None:
+            errors.append('%s needs binaries, the executables to expect ({server, sentinel})' % condition)
     if 'primary_is' in wanted and params['primary'] is None:
         errors.append('primary_is needs primary, the expected primary ({host, port})')
     if 'primary_is_not' in wanted and params['not_primary'] is None:
@@ -362,25 +386,29 @@ def main():
             params[option] = given_endpoint(params[option])
 
     started = time.monotonic()
-    commands = []
-    view = look(params, commands)
+    last = {}
+
+    def look_once():
+        commands = []
+        view = look(params, commands)
+        last['commands'] = commands
+        return view
+
+    view = look_once()
     problems = unmet(view, params['require'])
     if problems:
         module.fail_json(msg='The cluster of %s is not as required: %s' % (params['name'], '; '.join(problems)),
-                         **results(view, commands, 0.0))
-
-    deadline = started + params['timeout']
-    problems = unmet(view, params['wait_for'])
-    while problems and not module.check_mode:
-        if time.monotonic() >= deadline:
+                         **results(view, last['commands'], 0.0))
+    if params['wait_for']:
+        try:
+            view = wait_for(look_once, lambda state: not unmet(state, params['wait_for']), params['timeout'],
+                            'the cluster of %s' % params['name'], lambda state: '; '.join(unmet(state, params['wait_for'])),
+                            interval=params['interval'], wait=not module.check_mode)
+        except WaitTimeout as exc:
             module.fail_json(msg='Waited %s s for the cluster of %s; on the last look: %s'
-                             % (params['timeout'], params['name'], '; '.join(problems)),
-                             **results(view, commands, time.monotonic() - started))
-        time.sleep(min(params['interval'], max(deadline - time.monotonic(), 0)))
-        commands = []
-        view = look(params, commands)
-        problems = unmet(view, params['wait_for'])
-    module.exit_json(changed=False, **results(view, commands, time.monotonic() - started))
+                             % (params['timeout'], params['name'], '; '.join(unmet(exc.state, params['wait_for']))),
+                             **results(exc.state, last['commands'], exc.waited))
+    module.exit_json(changed=False, **results(view, last['commands'], time.monotonic() - started))
 
 
 if __name__ == '__main__':

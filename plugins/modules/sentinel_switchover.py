@@ -19,9 +19,10 @@ description:
     and waits until the Sentinel that fails over has seen it, so that it promotes the chosen one.
   - Then pauses writes on the old primary (C(CLIENT PAUSE <pause_timeout> WRITE), renewed while the move goes
     on), waits until every replica that may be promoted has the old primary's replication offset, asks the last
-    Sentinel of O(sentinels) to fail over, waits until every Sentinel reports the new primary, makes the old
-    primary a replica of it (as Sentinel itself does some seconds later), and lifts the pause. Clients blocked
-    meanwhile get C(READONLY) and find the new primary through Sentinel.
+    Sentinel of O(sentinels) to fail over, waits until every Sentinel gives the new primary to clients
+    (C(SENTINEL GET-MASTER-ADDR-BY-NAME)), makes the old primary a replica of it (as Sentinel itself does some
+    seconds later), and lifts the pause. Clients blocked meanwhile get C(READONLY) and find the new primary
+    through Sentinel. Then, with writes flowing, it waits until the failover has ended on every Sentinel.
   - Any failure lifts the pause and restores the priorities. A pause never outlives the module by more than
     O(pause_timeout) milliseconds, even when the module is killed.
   - Needs Redis 6.2 or later, or Valkey (for C(CLIENT PAUSE ... WRITE)).
@@ -115,8 +116,8 @@ options:
 notes:
   - The failover is forced (C(SENTINEL FAILOVER)) and needs no quorum, but the Sentinels must answer (see
     O(min_sentinels)), so that the module can tell when all of them report the new primary.
-  - Writes stay paused from the pause until every Sentinel reports the new primary - in the order of a second or
-    two, depending on how soon Sentinel sees the promotion and reconfigures the other replicas.
+  - Writes stay paused from the pause until every Sentinel reports the new primary - about a second, until the
+    Sentinel that fails over sees the promoted replica in its next C(INFO) (once a second during a failover).
   - The diff shows the address of the primary before and after.
 seealso:
   - module: redisops.sentinel.sentinel_failover
@@ -163,7 +164,7 @@ refused_replicas:
   description: The replicas that could not be promoted, as V(host:port), each with the reasons.
   returned: when the checks passed
   type: dict
-  sample: {"10.0.0.7:6379": ["its link to the primary is err"]}
+  sample: {"10.0.0.7:6379": ["the primary does not list it among its replicas"]}
 paused_seconds:
   description: How long writes were paused on the old primary.
   returned: when the checks passed
@@ -172,7 +173,8 @@ paused_seconds:
 steps:
   description:
     - Seconds from the start of the write pause to the end of each step - C(caught_up) (every candidate has the
-      offset), C(failover_accepted), C(replica_promoted), C(sentinels_agree), C(old_primary_demoted), C(unpaused).
+      offset), C(failover_accepted), C(replica_promoted), C(sentinels_agree), C(old_primary_demoted), C(unpaused),
+      C(failover_ended) (every Sentinel reports the new primary in C(SENTINEL MASTER), no failover in progress).
   returned: when writes were paused
   type: dict
   sample: {caught_up: 0.004, failover_accepted: 0.006, replica_promoted: 0.21, sentinels_agree: 1.9,

@@ -46,7 +46,9 @@ def sentinel(index, master=None, reachable=True, ckquorum=True, replicas=None, m
     report = dict(name='s%d' % (index + 1), address='127.0.0.1:%d' % port, host='127.0.0.1', port=port,
                   reachable=reachable, error=None if reachable else 'Cannot connect to 127.0.0.1:%d: refused' % port,
                   monitors=reachable and monitors, master=None, replicas=[],
-                  ckquorum=dict(ok=reachable and ckquorum, message=CKQUORUM_OK if ckquorum else 'NOQUORUM 1 usable'))
+                  ckquorum=dict(ok=reachable and ckquorum, message=CKQUORUM_OK if ckquorum else 'NOQUORUM 1 usable'),
+                  executable='/opt/redis/7.0.15/bin/redis-sentinel' if reachable else None,
+                  version='7.0.15' if reachable else None)
     if reachable and monitors:
         reply = dict(MASTER_REPLY)
         reply.update(master or {})
@@ -254,3 +256,44 @@ def test_ipv6_addresses_are_bracketed():
     instances = [dict(instance(7000, 'primary'), host='::1', address='[::1]:7000')]
     view = build_view('mymaster', sentinels, instances)
     assert view['primary']['address'] == '[::1]:7000' and view['primary']['name'] == 'db1'
+
+
+NEW = dict(server='/opt/redis/redis-8.0.2/bin/redis-server', sentinel='/opt/redis/redis-8.0.2/bin/redis-sentinel')
+OLD_SERVER = '/opt/redis/7.0.15/bin/redis-server'
+
+
+def test_an_old_replica_of_an_upgraded_primary_may_be_unlinked_but_not_an_upgraded_one():
+    """The state an interrupted rolling upgrade leaves, and the one it must not accept."""
+    instances = [instance(7000, 'primary'), instance(7001, link='down'), instance(7002)]
+    instances[0]['executable'] = NEW['server']
+    interrupted = build_view('mymaster', [sentinel(i) for i in range(3)], [dict(i) for i in instances],
+                             binaries=NEW)
+    assert interrupted['conditions']['replicas_linked_unless_upgrading']
+    assert not interrupted['conditions']['replicas_linked']
+    instances[1]['executable'] = NEW['server']
+    broken = build_view('mymaster', [sentinel(i) for i in range(3)], [dict(i) for i in instances], binaries=NEW)
+    assert unmet(broken, ['replicas_linked_unless_upgrading']) == [
+        'not every data instance is a linked replica (or, running the old binary, a replica) of 127.0.0.1:7000: '
+        'db2 (127.0.0.1:7001): replica of 127.0.0.1:7000, link down']
+    # Before the primary is upgraded, an unlinked replica is just unlinked.
+    instances[0]['executable'] = OLD_SERVER
+    instances[1]['executable'] = OLD_SERVER
+    before = build_view('mymaster', [sentinel(i) for i in range(3)], [dict(i) for i in instances], binaries=NEW)
+    assert not before['conditions']['replicas_linked_unless_upgrading']
+
+
+def test_runs_binaries_names_what_runs_something_else():
+    sentinels = [sentinel(i) for i in range(3)]
+    for report in sentinels:
+        report['executable'] = NEW['sentinel']
+    sentinels[2]['executable'] = '/opt/redis/7.0.15/bin/redis-sentinel'
+    instances = healthy_instances()
+    for report in instances:
+        report['executable'] = NEW['server']
+    instances[1]['executable'] = OLD_SERVER
+    view = build_view('mymaster', sentinels, instances, binaries=NEW)
+    assert unmet(view, ['runs_binaries']) == [
+        'not everything runs %s and %s: db2 runs %s, the Sentinel of s3 runs /opt/redis/7.0.15/bin/redis-sentinel'
+        % (NEW['server'], NEW['sentinel'], OLD_SERVER)]
+    # Without binaries the conditions do not apply.
+    assert 'runs_binaries' not in healthy()['conditions']
