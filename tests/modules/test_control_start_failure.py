@@ -53,11 +53,14 @@ PLAYBOOK = """
 
 # Stands in for a server that writes its pidfile, then exits before it listens
 # (as Redis 7.2 and later do when their port is taken), whatever redis-server is installed.
+# The pidfile is written before the fake returns: a real server's forked child shows --pidfile in its
+# command line until it writes the pidfile, and the control script waits for that; this child does not,
+# so a pidfile written later (a loaded machine) would look like a server that never started.
 FAKE_SERVER = """#!/bin/sh
 # Called as: fake-redis-server CONFIG --daemonize yes --supervised no --pidfile PIDFILE
 log=$(sed -n 's/^logfile //p' "$1")
-sh -c 'echo $$ > "$1"; sleep 1; echo "fake: bind: Address already in use" >> "$2"; exit 1' sh "$7" "$log" \
-    </dev/null >/dev/null 2>&1 &
+sh -c 'sleep 1; echo "fake: bind: Address already in use" >> "$1"; exit 1' sh "$log" </dev/null >/dev/null 2>&1 &
+echo $! > "$7"
 """
 
 
