@@ -146,6 +146,20 @@ def _is_auth_failure(message):
             or 'AUTH' in upper and 'PASSWORD' in upper)
 
 
+def tls_options(params):
+    """redis-py's connection arguments for the modules' TLS options (none when tls is off)."""
+    if not params['tls']:
+        return {}
+    return dict(
+        ssl=True,
+        ssl_ca_certs=params['ca_certs'],
+        ssl_certfile=params['certfile'],
+        ssl_keyfile=params['keyfile'],
+        ssl_cert_reqs='required' if params['validate_certs'] else 'none',
+        ssl_check_hostname=params['validate_certs'],
+    )
+
+
 class RedisServer:
     """One open, authenticated connection, with the log of the commands it sent.
 
@@ -168,15 +182,7 @@ class RedisServer:
             socket_timeout=timeout,
             decode_responses=True,
         )
-        if params['tls']:
-            kwargs.update(
-                ssl=True,
-                ssl_ca_certs=params['ca_certs'],
-                ssl_certfile=params['certfile'],
-                ssl_keyfile=params['keyfile'],
-                ssl_cert_reqs='required' if params['validate_certs'] else 'none',
-                ssl_check_hostname=params['validate_certs'],
-            )
+        kwargs.update(tls_options(params))
         self._client = redis.Redis(**kwargs)
         # Connecting eagerly turns a wrong password or a closed port into one
         # clear message before anything is read or changed.

@@ -275,6 +275,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     RedisServer,
     login_argument_spec,
     refuse_bad_input,
+    tls_options,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view import data_params
 from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view import look as look_at_cluster
@@ -351,12 +352,9 @@ def input_errors(params):
 
 
 def redis_py_options(params, user):
-    """redis-py's connection arguments for the user and the TLS options (as client.RedisServer uses them)."""
+    """redis-py's connection arguments for the user and the TLS options, as client.RedisServer has them."""
     options = dict(username=user) if user else {}
-    if params['tls']:
-        options.update(ssl=True, ssl_ca_certs=params['ca_certs'], ssl_certfile=params['certfile'],
-                       ssl_keyfile=params['keyfile'], ssl_cert_reqs='required' if params['validate_certs'] else 'none',
-                       ssl_check_hostname=params['validate_certs'])
+    options.update(tls_options(params))
     return options
 
 
