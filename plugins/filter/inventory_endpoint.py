@@ -8,7 +8,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import format_address
+from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import inventory_host
 
 # The defaults of redis_common (defaults/main.yml: redis_port, sentinel_port):
 # Ansible resolves a role's defaults only for the hosts the role runs on.
@@ -51,18 +51,6 @@ def inventory_machine(host, hostvars):
     if not facts.get('hostname'):
         return ''
     return '%s/%s' % (facts.get('machine_id') or '', facts['hostname'])
-
-
-def inventory_host(address, endpoints):
-    """"name (host:port)" of the endpoint at address ({host, port}), or "host:port (not in the inventory)"."""
-    if not address:
-        return 'none'
-    host, port = address.get('host'), address.get('port')
-    shown = format_address(host, port)
-    for endpoint in endpoints or ():
-        if endpoint and endpoint.get('host') == host and int(endpoint.get('port') or 0) == int(port or 0):
-            return '%s (%s)' % (endpoint['name'], shown)
-    return '%s (not in the inventory)' % shown
 
 
 class FilterModule(object):

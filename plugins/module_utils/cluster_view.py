@@ -565,7 +565,14 @@ def summary(view):
     primary = view['primary']
     where = ('the primary is %s (%s)' % (primary['name'], primary['address']) if primary
              else 'no primary is agreed')
-    return ('%s: %s; %d of %d Sentinels report it, %d answer OK to CKQUORUM; %d of %d replicas linked'
+    line = ('%s: %s; %d of %d Sentinels report it, %d answer OK to CKQUORUM; %d of %d replicas linked'
             % (view['name'], where, agreement['reported_by'] if primary and primary['source'] == 'sentinel' else 0,
                agreement['listed'], agreement['ckquorum_ok'], len(view['linked_replicas']),
                len(view['linked_replicas']) + len(view['unlinked_replicas'])))
+    binaries = view.get('binaries')
+    if binaries:
+        running = [i['executable'] == binaries['server'] for i in view['instances']]
+        running += [r['executable'] == binaries['sentinel'] for r in view['sentinels']]
+        line += '; %d of %d instances run %s and %s' % (
+            sum(running), len(running), binaries['server'], binaries['sentinel'])
+    return line

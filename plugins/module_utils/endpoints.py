@@ -102,6 +102,18 @@ def format_address(host, port):
     return '[%s]:%s' % (host, port) if ':' in '%s' % (host,) else '%s:%s' % (host, port)
 
 
+def inventory_host(address, endpoints):
+    """"name (host:port)" of the endpoint at address ({host, port}), or "host:port (not in the inventory)"."""
+    if not address:
+        return 'none'
+    host, port = address.get('host'), address.get('port')
+    shown = format_address(host, port)
+    for endpoint in endpoints or ():
+        if endpoint and endpoint.get('host') == host and int(endpoint.get('port') or 0) == int(port or 0):
+            return '%s (%s)' % (endpoint['name'], shown)
+    return '%s (not in the inventory)' % shown
+
+
 def endpoint_options(default_port=None):
     """The argument_spec suboptions of one endpoint dict ({host, port, name}, as the roles have them).
 

@@ -89,6 +89,8 @@ def replica_summary(raw):
         master_port=int_or_none(raw.get('master-port')),
         replica_priority=int_or_none(raw.get('slave-priority', raw.get('replica-priority'))),
         repl_offset=int_or_none(raw.get('slave-repl-offset', raw.get('replica-repl-offset'))),
+        # Milliseconds since this Sentinel's last INFO reply from the replica (0 before the first).
+        info_refresh=int_or_none(raw.get('info-refresh')),
     )
 
 

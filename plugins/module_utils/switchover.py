@@ -13,6 +13,9 @@ replica it promotes stopped receiving them. A planned one need not:
    (replica-priority 0, until the Sentinel that fails over has seen it);
 3. pause writes on the old primary (CLIENT PAUSE ... WRITE, bounded, renewed
    while the move goes on, so that it never outlives this process by long);
+   Just before the pause, wait for the moment in the failing-over Sentinel's
+   INFO reads of the candidate that makes the pause short (see
+   align_with_info_reads);
 4. wait until every candidate has the old primary's replication offset;
 5. SENTINEL FAILOVER, and wait until every Sentinel reports the new primary;
 6. make the old primary a replica of it (what Sentinel does some seconds
@@ -50,6 +53,21 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import 
 # lasts until the last look that sees the move done.
 PAUSED_POLL = 0.005
 IDLE_POLL = 0.2
+
+# Sentinel learns that the replica it promoted is a primary only from its next
+# INFO reply of it: it reads a replica's INFO every 10 s, and every second once
+# a failover of its primary is in progress (sentinelSendPeriodicCommands).
+# Started at a random moment, the failover's first timer tick reads INFO at
+# once, before the promotion (REPLICAOF NO ONE goes out on the third tick of
+# Sentinel's 10-20 Hz timer, within 0.3 s), and the read that sees it comes a
+# second later: writes stay paused about 1.1 s. Started INFO_PHASE seconds
+# after Sentinel's last INFO reply of the candidate, the first tick reads
+# nothing and the next read comes 1 - INFO_PHASE s after the start, after the
+# promotion: writes stay paused about 0.6 s.
+INFO_PHASE = 0.55
+# The longest wait for that moment: Sentinel's INFO period of 10 s and a tick.
+INFO_ALIGN_LIMIT = 11.0
+INFO_ALIGN_POLL = 0.1
 
 
 class SwitchoverRefused(RedisModuleError):
@@ -184,6 +202,30 @@ def replica_problems(known, primary_state, max_lag):
     return problems
 
 
+def info_phase_delay(info_refresh_ms):
+    """Seconds to wait before the pause, given the ms since Sentinel's last INFO of the candidate.
+
+    None when that moment has passed in this INFO period (look again later).
+    """
+    if info_refresh_ms is None:
+        # A Sentinel that does not tell: start at once.
+        return 0.0
+    since = info_refresh_ms / 1000.0
+    if since > INFO_PHASE:
+        return None
+    return round(INFO_PHASE - since, 3)
+
+
+def sentinel_choice(replicas):
+    """The replica Sentinel promotes among these, all caught up: sentinelSelectSlave's order.
+
+    The lowest replica-priority, then the greatest offset (equal once writes are paused and every
+    candidate caught up), then the smallest run id (a replica without one last).
+    """
+    return sorted(replicas, key=lambda r: (r['replica_priority'], r['runid'] is None,
+                                           (r['runid'] or '').lower()))[0]
+
+
 class Plan:
     """Who becomes the primary, and who is kept out of the election."""
 
@@ -194,7 +236,37 @@ class Plan:
         self.refusals = refusals
 
 
-def plan(cluster, params):
+def priorities_as_they_are(cluster, wait, timeout=INFO_ALIGN_LIMIT):
+    """The failing-over Sentinel's replicas, once it sees each one's replica-priority as the replica has it.
+
+    Sentinel reads a replica's INFO every 10 s and elects by what it read: a priority changed
+    meanwhile (restored after a previous switchover, set by hand) must be seen before the plan
+    relies on it. A replica that does not answer keeps Sentinel's view (the plan refuses it
+    anyway). wait=False (check mode) looks once.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        known = cluster.replicas(cluster.leader)
+        stale = []
+        for replica in known:
+            if set(replica['flags']) & set(DOWN_FLAGS):
+                continue
+            try:
+                actual = int(cluster.data(replica['ip'], replica['port']).config_value('replica-priority'))
+            except (RedisModuleError, ValueError):
+                continue
+            if actual != replica['replica_priority']:
+                stale.append('%s has %s, Sentinel sees %s' % (format_address(replica['ip'], replica['port']),
+                                                              actual, replica['replica_priority']))
+        if not stale or not wait:
+            return known
+        if time.monotonic() >= deadline:
+            raise SwitchoverRefused('Sentinel %s does not see the replicas\' replica-priority as they are (%s); '
+                                    'nothing was changed' % (cluster.leader.address, '; '.join(stale)))
+        time.sleep(IDLE_POLL)
+
+
+def plan(cluster, params, wait=True):
     views = cluster.views()
     primary = agreed_primary(cluster, views)
     moving_from = params.get('from_host')
@@ -211,7 +283,7 @@ def plan(cluster, params):
     if primary_state['role'] != 'primary':
         raise SwitchoverRefused('the Sentinels report %s as the primary, but it is a replica; nothing was changed'
                                 % format_address(primary['host'], primary['port']))
-    known = cluster.replicas(cluster.leader)
+    known = priorities_as_they_are(cluster, wait)
     refusals = {}
     eligible = []
     for replica in known:
@@ -238,8 +310,15 @@ def plan(cluster, params):
             raise SwitchoverRefused('no replica of %s can be promoted now (%s); nothing was changed' % (
                 cluster.name, '; '.join('%s: %s' % (where, ', '.join(problems))
                                         for where, problems in sorted(refusals.items())) or 'Sentinel knows none'))
-        candidates = eligible
-        excluded = []
+        if params.get('short_pause', True) and len(eligible) > 1:
+            # The short pause is timed to Sentinel's reads of one replica: name the one Sentinel itself would
+            # choose, and keep the others out of the election as for a chosen one.
+            chosen = sentinel_choice(eligible)
+            candidates = [chosen]
+            excluded = [replica for replica in known if replica is not chosen and replica['replica_priority']]
+        else:
+            candidates = eligible
+            excluded = []
     return Plan(primary, candidates, excluded, refusals), primary
 
 
@@ -304,6 +383,8 @@ class Switchover:
         self.priorities = []
         self.failover_sent = False
         self.offset = None
+        # Whether the failover started at the chosen moment of Sentinel's INFO reads (align_with_info_reads).
+        self.info_aligned = False
         # Seconds from the start of the pause to the end of each step.
         self.steps = {}
 
@@ -345,6 +426,25 @@ class Switchover:
         # Sentinel reads replicas' INFO every 10 s.
         self.wait('Sentinel seeing replica-priority 0 on the replicas not chosen', seen, paused=False)
 
+    def align_with_info_reads(self):
+        """Return INFO_PHASE s after the failing-over Sentinel's last INFO reply of the one candidate.
+
+        See INFO_PHASE. Only a wait before the pause: when the moment does not come within one INFO
+        period, the switchover goes on without it (writes then pause about a second).
+        """
+        if not self.params.get('short_pause', True) or len(self.plan.candidates) != 1:
+            return
+        candidate = self.plan.candidates[0]
+        deadline = time.monotonic() + min(INFO_ALIGN_LIMIT, self.clock.left() / 2)
+        while time.monotonic() < deadline:
+            known = _find(self.cluster.replicas(self.cluster.leader), candidate['ip'], candidate['port']) or {}
+            delay = info_phase_delay(known.get('info_refresh'))
+            if delay is not None:
+                time.sleep(delay)
+                self.info_aligned = True
+                return
+            time.sleep(INFO_ALIGN_POLL)
+
     def catch_up(self):
         """Pause writes, then wait until every candidate has the primary's offset."""
         self.pause.start()
@@ -375,11 +475,12 @@ class Switchover:
                   timeout=self.params['catch_up_timeout'])
         self.failover_sent = True
         self.step('failover_accepted')
-        promoted = [self.cluster.data(c['ip'], c['port']) for c in self.plan.candidates]
+        candidates = [self.cluster.data(c['ip'], c['port']) for c in self.plan.candidates]
+        others = [self.cluster.data(r['ip'], r['port']) for r in self.plan.excluded]
 
-        def promotion():
+        def primaries(servers):
             masters = []
-            for server in promoted:
+            for server in servers:
                 try:
                     if server.info('replication').get('role') == 'master':
                         masters.append(server.address)
@@ -388,7 +489,14 @@ class Switchover:
                     # connection it closed is not a failure; the next look connects again.
                     if exc.reply is not None:
                         raise
-            return masters, 'no candidate is a primary yet'
+            return masters
+
+        def promotion():
+            wrong = primaries(others)
+            if wrong:
+                raise RedisModuleError('Sentinel promoted %s, which was to be kept out of the election'
+                                       % ', '.join(wrong))
+            return primaries(candidates), 'no candidate is a primary yet'
         self.wait('Sentinel promoting a replica', promotion, paused=True)
         self.step('replica_promoted')
 
@@ -432,6 +540,7 @@ class Switchover:
     def run(self):
         try:
             self.exclude_others()
+            self.align_with_info_reads()
             self.catch_up()
             new_primary = self.fail_over()
             self.demote_old_primary(new_primary)

@@ -25,6 +25,8 @@ version_added: 0.1.0
 author:
   - redisops.sentinel developers (@redisops)
 extends_documentation_fragment:
+  - redisops.sentinel.endpoints
+  - redisops.sentinel.endpoints.instances
   - redisops.sentinel.login
   - redisops.sentinel.login.sentinel
   - redisops.sentinel.login.master
@@ -35,40 +37,12 @@ options:
       - Every Sentinel of the primary, each as the roles' endpoints have it (C(host), C(port), C(name) of the
         inventory host, used as a label). O(login_host) and O(login_port) are not used; O(login_user),
         O(login_password) and the TLS options are used for each.
-    type: list
-    elements: dict
     default: []
-    suboptions:
-      host:
-        description: Its address or host name (an IPv6 address as it is, without brackets).
-        type: str
-        required: true
-      port:
-        description: Its port.
-        type: int
-        default: 26379
-      name:
-        description: The inventory host it runs on, a label in the results.
-        type: str
   instances:
     description:
       - The data instances of the primary's group, each as the roles' endpoints have it; their C(port) has no
         default. With them, the view says which inventory host is the primary and how each instance replicates.
-    type: list
-    elements: dict
     default: []
-    suboptions:
-      host:
-        description: Its address or host name.
-        type: str
-        required: true
-      port:
-        description: Its port.
-        type: int
-        required: true
-      name:
-        description: The inventory host it runs on.
-        type: str
   bootstrap_primary:
     description:
       - The instance that becomes the primary of a new cluster, when no Sentinel reports a primary and no
@@ -76,15 +50,15 @@ options:
     type: dict
     suboptions:
       host:
-        description: Its address.
+        description: Its address, as in O(instances).
         type: str
         required: true
       port:
-        description: Its port.
+        description: Its port (no default).
         type: int
         required: true
       name:
-        description: The inventory host it runs on.
+        description: Its inventory host.
         type: str
   data_login_user:
     description: The user to log in to the data instances with; by default O(login_user).

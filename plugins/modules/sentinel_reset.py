@@ -24,6 +24,7 @@ version_added: 0.1.0
 author:
   - redisops.sentinel developers (@redisops)
 extends_documentation_fragment:
+  - redisops.sentinel.endpoints
   - redisops.sentinel.login
   - redisops.sentinel.login.sentinel
   - redisops.sentinel.login.master
@@ -33,28 +34,25 @@ options:
     description:
       - Every Sentinel that stays, each as the roles' endpoints have it. All of them must answer.
       - O(login_host) and O(login_port) are not used; O(login_password) and the TLS options are used for each.
-    type: list
-    elements: dict
     required: true
-    suboptions: &endpoint
-      host:
-        description: Its address or host name.
-        type: str
-        required: true
-      port:
-        description: Its port.
-        type: int
-        required: true
-      name:
-        description: The inventory host it runs on (not used, allowed so that the roles' endpoints can be given).
-        type: str
   forget:
     description:
       - The removed instances, data instances and Sentinels. After the resets no Sentinel may know them.
     type: list
     elements: dict
     default: []
-    suboptions: *endpoint
+    suboptions:
+      host:
+        description: Its address or host name.
+        type: str
+        required: true
+      port:
+        description: Its port (no default, a removed instance may be a data instance or a Sentinel).
+        type: int
+        required: true
+      name:
+        description: The inventory host it ran on.
+        type: str
   expected_replicas:
     description:
       - How many replicas each Sentinel must count in the end. Without it, they must only all count the same.
@@ -144,7 +142,7 @@ def argument_spec():
     spec = login_argument_spec(SENTINEL_DEFAULT_PORT)
     spec.update(
         name=dict(type='str', required=True),
-        sentinels=dict(type='list', elements='dict', required=True, options=endpoint_options()),
+        sentinels=dict(type='list', elements='dict', required=True, options=endpoint_options(SENTINEL_DEFAULT_PORT)),
         forget=dict(type='list', elements='dict', default=[], options=endpoint_options()),
         expected_replicas=dict(type='int'),
         spacing=dict(type='int', default=30),

@@ -30,6 +30,8 @@ version_added: 0.1.0
 author:
   - redisops.sentinel developers (@redisops)
 extends_documentation_fragment:
+  - redisops.sentinel.endpoints
+  - redisops.sentinel.endpoints.instances
   - redisops.sentinel.login
   - redisops.sentinel.login.sentinel
   - redisops.sentinel.login.master
@@ -42,21 +44,7 @@ options:
         Sentinels in order, and the others learn the new primary from it sooner than it reports it itself).
       - O(login_host) and O(login_port) are not used; O(login_user), O(login_password) and the TLS options are
         used for each.
-    type: list
-    elements: dict
     required: true
-    suboptions:
-      host:
-        description: Its address or host name.
-        type: str
-        required: true
-      port:
-        description: Its port.
-        type: int
-        default: 26379
-      name:
-        description: The inventory host it runs on (not used, allowed so that the roles' endpoints can be given).
-        type: str
   min_sentinels:
     description:
       - How many of O(sentinels) must answer; those that do not are left out (they learn the new primary from the
@@ -74,12 +62,19 @@ options:
   to_host:
     description:
       - The replica to promote, as the Sentinels report it (its announced address; a host name of that address
-        works too). Without it, Sentinel chooses among the replicas that can be promoted.
+        works too). Without it, the replica Sentinel itself would choose among those that can be promoted (the
+        lowest C(replica-priority), then the smallest run id, their offsets being equal once writes are paused),
+        or, with O(short_pause=false), Sentinel chooses during the failover.
       - When it already is the primary, the module changes nothing.
     type: str
   to_port:
     description: The port that goes with O(to_host).
     type: int
+  instances:
+    description:
+      - The data instances as the roles' endpoints have them (C(host), C(port), C(name)), only to name the primaries
+        by their inventory hosts in RV(summary).
+    default: []
   data_login_user:
     description: The user to log in to the data instances with; by default O(login_user).
     type: str
@@ -91,6 +86,17 @@ options:
     description:
       - Wait at the end until the old primary is a linked replica of the new one. V(false) for an old primary that
         runs an older version than the new one and may be unable to sync before its own upgrade.
+    type: bool
+    default: true
+  short_pause:
+    description:
+      - Time the failover to the failing-over Sentinel's C(INFO) reads of the replica to promote, so that writes
+        stay paused about half a second instead of about one. Sentinel sees the promotion only in its next read
+        of the replica, once a second during a failover; the module starts the failover half a second after a
+        read, so that the next one comes just after the promotion.
+      - Costs up to 10 seconds before the pause (Sentinel reads a replica every 10 s). Without O(to_host) it
+        names the replica Sentinel would choose and keeps the others out of the election, as with O(to_host).
+      - V(false) starts at once and, without O(to_host), lets Sentinel choose among the replicas.
     type: bool
     default: true
   max_lag:
@@ -116,8 +122,12 @@ options:
 notes:
   - The failover is forced (C(SENTINEL FAILOVER)) and needs no quorum, but the Sentinels must answer (see
     O(min_sentinels)), so that the module can tell when all of them report the new primary.
-  - Writes stay paused from the pause until every Sentinel reports the new primary - about a second, until the
-    Sentinel that fails over sees the promoted replica in its next C(INFO) (once a second during a failover).
+  - Writes stay paused from the pause until every Sentinel reports the new primary, that is until the Sentinel
+    that fails over sees the promoted replica in its next C(INFO) (once a second during a failover) - about half
+    a second with O(short_pause), about one without.
+  - A module killed midway leaves no write pause behind (it ends within O(pause_timeout)), but the replicas it kept
+    out of the election keep C(replica-priority 0) at runtime; the redisops.sentinel.redis_server role's next run
+    restores them (C(redis_replica_priority)).
   - The diff shows the address of the primary before and after.
 seealso:
   - module: redisops.sentinel.sentinel_failover
@@ -156,7 +166,9 @@ primary:
   type: dict
   sample: {host: 10.0.0.6, port: 6379}
 candidates:
-  description: The replicas that could be promoted (only O(to_host)'s with it), as V(host:port).
+  description:
+    - The replicas that could be promoted, as V(host:port) - only O(to_host), or with O(short_pause) the one
+      Sentinel would choose; all those that can be promoted with O(short_pause=false) and no O(to_host).
   returned: when the checks passed
   type: list
   elements: str
@@ -179,6 +191,16 @@ steps:
   type: dict
   sample: {caught_up: 0.004, failover_accepted: 0.006, replica_promoted: 0.21, sentinels_agree: 1.9,
            old_primary_demoted: 1.901, unpaused: 1.902}
+summary:
+  description: One line on what the switchover did, or why it did nothing.
+  returned: when the checks passed
+  type: str
+  sample: "Switchover of mymaster: db1 (10.0.0.5:6379) -> db2 (10.0.0.6:6379); writes were paused 0.54 s, every
+    Sentinel reports the new primary and db1 follows it"
+info_aligned:
+  description: Whether the failover started at the moment of Sentinel's INFO reads that O(short_pause) waits for.
+  returned: when writes were paused
+  type: bool
 offset:
   description: The old primary's replication offset once writes were paused, which the new primary had.
   returned: when writes were paused
@@ -203,7 +225,12 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     refuse_bad_input,
     validate_login,
 )
-from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import endpoint_dict_errors, endpoint_options, format_address
+from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import (
+    endpoint_dict_errors,
+    endpoint_options,
+    format_address,
+    inventory_host,
+)
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import master_name_error
 from ansible_collections.redisops.sentinel.plugins.module_utils.switchover import (
     Clock,
@@ -226,6 +253,8 @@ def argument_spec():
         data_login_user=dict(type='str'),
         data_login_password=dict(type='str', no_log=True),
         wait_for_old_primary=dict(type='bool', default=True),
+        short_pause=dict(type='bool', default=True),
+        instances=dict(type='list', elements='dict', default=[], options=endpoint_options()),
         max_lag=dict(type='int', default=5),
         pause_timeout=dict(type='int', default=3000),
         catch_up_timeout=dict(type='int', default=5),
@@ -268,20 +297,24 @@ def dry_run(cluster, the_plan):
 
 def run(module, cluster, clock, warnings):
     result = dict(changed=False, commands=cluster.commands)
-    the_plan, primary = plan(cluster, module.params)
+    the_plan, primary = plan(cluster, module.params, wait=not module.check_mode)
     result['previous_primary'] = result['primary'] = primary
     if module._diff:
         result['diff'] = dict(before=dict(primary=format_address(primary['host'], primary['port'])),
                               after=dict(primary=format_address(primary['host'], primary['port'])))
     if the_plan is None:
+        result['summary'] = '%s already is the primary of %s: nothing to do' % (
+            inventory_host(primary, module.params['instances']), cluster.name)
         return result
     result.update(candidates=[format_address(c['ip'], c['port']) for c in the_plan.candidates],
                   refused_replicas=the_plan.refusals, paused_seconds=0.0)
     result['changed'] = True
     if module.check_mode:
         dry_run(cluster, the_plan)
+        result['summary'] = 'Check mode: the primary of %s, %s, would move to %s' % (
+            cluster.name, inventory_host(primary, module.params['instances']), ', '.join(result['candidates']))
         if module._diff:
-            result['diff']['after']['primary'] = (result['candidates'][0] if module.params['to_host'] is not None
+            result['diff']['after']['primary'] = (result['candidates'][0] if len(result['candidates']) == 1
                                                   else '(a replica that Sentinel chooses)')
         return result
     switchover = Switchover(module.params, cluster, the_plan, clock, warnings)
@@ -291,8 +324,13 @@ def run(module, cluster, clock, warnings):
         result['paused_seconds'] = switchover.pause.seconds
         result['offset'] = switchover.offset
         result['steps'] = switchover.steps
+        result['info_aligned'] = switchover.info_aligned
     if module._diff:
         result['diff']['after']['primary'] = format_address(result['primary']['host'], result['primary']['port'])
+    old = inventory_host(primary, module.params['instances'])
+    result['summary'] = 'Switchover of %s: %s -> %s; writes were paused %s s, every Sentinel reports the new primary%s' % (
+        cluster.name, old, inventory_host(result['primary'], module.params['instances']), result['paused_seconds'],
+        ' and %s follows it' % old.split(' ')[0] if module.params['wait_for_old_primary'] else '')
     return result
 
 

@@ -30,6 +30,7 @@ version_added: 0.1.0
 author:
   - redisops.sentinel developers (@redisops)
 extends_documentation_fragment:
+  - redisops.sentinel.endpoints
   - redisops.sentinel.login
   - redisops.sentinel.login.sentinel
   - redisops.sentinel.login.master
@@ -51,21 +52,7 @@ options:
         is, as an application's Sentinel client does.
       - O(login_host) and O(login_port) are not used; O(login_user), O(login_password) and the TLS options are
         used for each.
-    type: list
-    elements: dict
     required: true
-    suboptions:
-      host:
-        description: Its address or host name.
-        type: str
-        required: true
-      port:
-        description: Its port.
-        type: int
-        default: 26379
-      name:
-        description: The inventory host it runs on (not used, allowed so that the roles' endpoints can be given).
-        type: str
   data_login_user:
     description: The user to log in to the data instances with; by default O(login_user).
     type: str

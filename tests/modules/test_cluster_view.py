@@ -16,9 +16,12 @@ sys.path.insert(0, str(REPO / 'collections'))
 # pylint: disable=wrong-import-position
 from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view import (  # noqa: E402
     build_view,
+    summary,
     table,
     unmet,
 )
+from ansible_collections.redisops.sentinel.plugins.filter.drill_report import drill_report  # noqa: E402
+from ansible.errors import AnsibleFilterError  # noqa: E402
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import (  # noqa: E402
     master_summary,
     replica_summary,
@@ -297,3 +300,44 @@ def test_runs_binaries_names_what_runs_something_else():
         % (NEW['server'], NEW['sentinel'], OLD_SERVER)]
     # Without binaries the conditions do not apply.
     assert 'runs_binaries' not in healthy()['conditions']
+
+
+def test_the_summary_counts_what_runs_the_wanted_binaries_when_they_are_given():
+    sentinels = [sentinel(i) for i in range(3)]
+    for report in sentinels:
+        report['executable'] = NEW['sentinel']
+    instances = healthy_instances()
+    instances[0]['executable'] = NEW['server']
+    line = summary(build_view('mymaster', sentinels, instances, binaries=NEW))
+    assert line.endswith('; 4 of 6 instances run %s and %s' % (NEW['server'], NEW['sentinel'])), line
+    assert 'instances run' not in summary(healthy())
+
+
+def drill_results():
+    # What the module returns: the view without its name (the master's summary has it).
+    before = {key: value for key, value in healthy().items() if key != 'name'}
+    after = dict(before, waited=21.04)
+    promoted = dict(primary=dict(name='db2', address='127.0.0.1:7001'), waited=6.23)
+    client = dict(longest_gap=6.4182, acknowledged=912, lost=0, failures={'ConnectionError': 3, 'ReadOnlyError': 1},
+                  timeline=['0.000 s ok via 127.0.0.1:7000', '2.010 s ConnectionError'])
+    return client, before, promoted, after
+
+
+def test_the_drill_report_says_who_was_promoted_the_gap_beside_down_after_and_the_writes():
+    client, before, promoted, after = drill_results()
+    assert drill_report(client, before, promoted, after, 'stop') == [
+        'Failover drill of mymaster (stop through its service manager)',
+        'old primary:  db1 (127.0.0.1:7000)',
+        'promoted:     db2 (127.0.0.1:7001); all Sentinels agreed 6.2 s after it went down',
+        'client write gap: 6.42 s (down-after-milliseconds 5000; gap minus down-after 1.42 s)',
+        'writes: 912 acknowledged, 0 of them lost; failed attempts: ConnectionError 3, ReadOnlyError 1',
+        'old primary db1 restarted and rejoined as a linked replica of db2 after 21.0 s',
+        'client timeline (s since it started): 0.000 s ok via 127.0.0.1:7000; 2.010 s ConnectionError',
+    ]
+
+
+def test_the_drill_report_of_an_incomplete_result_is_a_filter_error_not_a_traceback():
+    client, before, promoted, after = drill_results()
+    del client['longest_gap']
+    with pytest.raises(AnsibleFilterError, match="lacks 'longest_gap'"):
+        drill_report(client, before, promoted, after)

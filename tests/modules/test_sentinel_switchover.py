@@ -43,9 +43,11 @@ def test_five_switchovers_under_a_writer_lose_no_acknowledged_write(cluster, run
         for number in range(5):
             before = cluster.primary_port()
             writer.reset_gap()
-            # Sentinel chooses on odd runs; the others name the replica with the higher port.
+            # Even runs name the replica with the higher port; on odd runs the module names Sentinel's own
+            # choice (short_pause), and on the third Sentinel chooses during the failover.
             extra = {} if number % 2 else dict(to_host='127.0.0.1', to_port=cluster.replica_ports()[-1])
-            moved = run_module('sentinel_switchover', cluster.args(**extra), diff=True)
+            short_pause = number != 3
+            moved = run_module('sentinel_switchover', cluster.args(short_pause=short_pause, **extra), diff=True)
             assert not moved.failed, moved.output
             assert moved.changed
             after = cluster.primary_port()
@@ -54,6 +56,9 @@ def test_five_switchovers_under_a_writer_lose_no_acknowledged_write(cluster, run
             assert moved.result['previous_primary'] == dict(host='127.0.0.1', port=before)
             if extra:
                 assert after == extra['to_port']
+            # The failover started at the chosen moment of Sentinel's INFO reads, of the one candidate.
+            assert moved.result['info_aligned'] is short_pause
+            assert len(moved.result['candidates']) == (1 if short_pause else 2), moved.result['candidates']
             commands = moved.result['commands']
             assert '127.0.0.1:%d: CLIENT PAUSE 3000 WRITE' % before in commands
             # The last Sentinel fails over: the others, which clients ask first, learn the new primary from it.
@@ -98,14 +103,36 @@ def test_a_replica_out_of_sync_is_refused_before_anything_changes(cluster, run_m
     assert refused.result['commands'] == []
     assert cluster.primary_port() == primary
     # Sentinel's choice skips it.
-    client.config_set('masterauth', PASSWORD)
     other = [port for port in cluster.replica_ports() if port != lagging][0]
     checked = run_module('sentinel_switchover', cluster.args(), check=True, diff=True)
     assert not checked.failed, checked.output
     assert checked.changed
     assert cluster.primary_port() == primary
-    assert checked.result['diff']['after']['primary'] == '(a replica that Sentinel chooses)'
-    assert '127.0.0.1:%d' % other in checked.result['candidates']
+    assert checked.result['candidates'] == ['127.0.0.1:%d' % other]
+    assert checked.result['diff']['after']['primary'] == '127.0.0.1:%d' % other
+    # Left to choose during the failover, Sentinel has that one candidate too.
+    free = run_module('sentinel_switchover', cluster.args(short_pause=False), check=True, diff=True)
+    assert free.result['candidates'] == ['127.0.0.1:%d' % other], free.result
+    assert free.result['diff']['after']['primary'] == '127.0.0.1:%d' % other
+    client.config_set('masterauth', PASSWORD)
+
+
+def test_a_priority_sentinel_has_not_read_yet_is_waited_for_and_decides_the_choice(cluster, run_module):
+    """Sentinel elects by the priorities it read (every 10 s): the module waits until it sees the one just set."""
+    wait_until(cluster.settled, 60, 'the cluster to settle')
+    primary = cluster.primary_port()
+    # The replica that Sentinel's tie-break (the smaller run id) would not choose gets the better priority.
+    run_ids = {port: cluster.by_port(port).client().info('server')['run_id'] for port in cluster.replica_ports()}
+    favoured = max(run_ids, key=run_ids.get)
+    cluster.by_port(favoured).client().config_set('replica-priority', 42)
+    try:
+        moved = run_module('sentinel_switchover', cluster.args())
+        assert not moved.failed, moved.output
+        assert moved.result['candidates'] == ['127.0.0.1:%d' % favoured]
+        assert cluster.primary_port() == favoured != primary
+    finally:
+        cluster.by_port(favoured).client().config_set('replica-priority', 100)
+    wait_until(cluster.settled, 60, 'the cluster to settle after the switchover')
 
 
 def test_the_primary_as_target_changes_nothing(cluster, run_module):
@@ -158,7 +185,11 @@ def test_a_candidate_that_cannot_catch_up_ends_the_pause_and_moves_nothing(clust
     assert failed.failed
     assert 'reaching the offset of the paused primary did not happen in time' in failed.msg, failed.msg
     assert 'No failover was started; the pause was lifted' in failed.msg
-    assert failed.result['commands'][-1] == '127.0.0.1:%d: CLIENT UNPAUSE' % primary
+    commands = failed.result['commands']
+    unpause = commands.index('127.0.0.1:%d: CLIENT UNPAUSE' % primary)
+    # After it, only the priorities of the replica kept out of the election are restored.
+    assert all(': CONFIG SET replica-priority 100' in c or c.endswith(': CONFIG REWRITE')
+               for c in commands[unpause + 1:]), commands
     assert cluster.primary_port() == primary
     assert not_paused(cluster.by_port(primary))
 
@@ -192,5 +223,11 @@ def test_a_killed_switchover_leaves_no_pause_behind(cluster, tmp_path, ansible_e
             _release(cluster)
     print('killed switchover: writes resumed %.3f s after the kill (pause_timeout 1 s)' % resumed_after)
     assert cluster.primary_port() == primary
+    # No process is left to restore the replica kept out of the election: it keeps replica-priority 0 at runtime
+    # until the role's next run restores it (redis_replica_priority; test_local_default shows that repair).
+    kept_out = [port for port in cluster.replica_ports()
+                if cluster.by_port(port).client().config_get('replica-priority') == {'replica-priority': '0'}]
+    assert len(kept_out) == 1, kept_out
+    cluster.by_port(kept_out[0]).client().config_set('replica-priority', 100)
     wait_until(cluster.settled, 60, 'the cluster to be healthy')
     assert not_paused(cluster.by_port(primary))

@@ -21,9 +21,12 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import 
     replica_summary,
 )
 from ansible_collections.redisops.sentinel.plugins.module_utils.switchover import (  # noqa: E402
+    INFO_PHASE,
     SwitchoverRefused,
     agreed_primary,
+    info_phase_delay,
     replica_problems,
+    sentinel_choice,
 )
 
 MASTER_REPLY = {'name': 'mymaster', 'ip': '127.0.0.1', 'port': '7000', 'flags': 'master', 'num-slaves': '2',
@@ -95,3 +98,37 @@ def test_a_replica_that_should_not_be_promoted_says_why(changes, info_changes, p
     info = dict(PRIMARY_INFO)
     info.update(info_changes)
     assert problem in replica_problems(replica(**changes), replication_state(info), max_lag=5)
+
+
+@pytest.mark.parametrize('priorities, runids, chosen', [
+    # The lowest priority wins, whatever the run ids.
+    ((100, 10), ('a1', 'ff'), 7002),
+    # Equal priorities: the smaller run id, case-insensitively, as Sentinel's strcasecmp.
+    ((100, 100), ('B2', 'a9'), 7002),
+    ((100, 100), ('a9', 'B2'), 7001),
+    # A replica that publishes no run id comes last.
+    ((100, 100), (None, 'ff'), 7002),
+])
+def test_sentinel_choice_follows_sentinels_order(priorities, runids, chosen):
+    replicas = [replica(port=str(port), name='127.0.0.1:%d' % port, runid=runid, **{'slave-priority': str(priority)})
+                for port, priority, runid in zip((7001, 7002), priorities, runids)]
+    assert sentinel_choice(replicas)['port'] == chosen
+
+
+def test_info_refresh_is_read_from_sentinel_replicas():
+    assert replica(**{'info-refresh': '4321'})['info_refresh'] == 4321
+
+
+@pytest.mark.parametrize('info_refresh, delay', [
+    # Just read: wait until INFO_PHASE after that read.
+    (0, INFO_PHASE),
+    (200, round(INFO_PHASE - 0.2, 3)),
+    (int(INFO_PHASE * 1000), 0.0),
+    # The moment has passed in this period: look again.
+    (int(INFO_PHASE * 1000) + 1, None),
+    (9000, None),
+    # A Sentinel that does not report it: no wait.
+    (None, 0.0),
+])
+def test_the_failover_starts_at_a_fixed_moment_after_sentinels_last_info_read(info_refresh, delay):
+    assert info_phase_delay(info_refresh) == delay

@@ -168,13 +168,20 @@ def test_an_edited_init_script_and_lost_boot_links_are_repaired_and_then_left_al
                              check=False)
     assert removed.returncode == 0, removed.stderr
     assert not list(Path('/etc').glob('rc2.d/S*sentinel_26380'))
+    # What a switchover killed midway leaves on a replica it kept out of the election.
+    replica = [port for port in DATA_PORTS if port != deployment.primary_port()][-1]
+    deployment.data(replica).config_set('replica-priority', 0)
     repaired = deployment.make('local')
     assert repaired.returncode == 0, repaired.explain()
     assert script.read_text() == original
     assert list(Path('/etc').glob('rc2.d/S*sentinel_26380'))
     assert repaired.hosts(r'Install the init script', 'changed') == ['local-2'], repaired.explain()
     assert repaired.hosts(r'Register the init script to start at boot', 'changed') == ['local-2'], repaired.explain()
-    assert sum(counters['changed'] for counters in repaired.recap.values()) == 2, repaired.explain()
+    replica_host = 'local-%d' % (DATA_PORTS.index(replica) + 1)
+    assert repaired.hosts(r'Apply the settings of the data instance at runtime', 'changed') == [replica_host], \
+        repaired.explain()
+    assert deployment.data(replica).config_get('replica-priority') == {'replica-priority': '100'}
+    assert sum(counters['changed'] for counters in repaired.recap.values()) == 3, repaired.explain()
     again = deployment.make('local')
     assert again.returncode == 0 and all(counters['changed'] == 0 for counters in again.recap.values()), \
         again.explain()

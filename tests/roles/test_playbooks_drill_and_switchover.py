@@ -61,8 +61,8 @@ def test_drill_refuses_to_run_without_confirm_and_changes_nothing(deployment):
     refused = deployment.playbook(DRILL, '-e', 'drill_method=kill')
     assert refused.returncode != 0
     assert 'Nothing was changed; run it again with -e confirm=yes' in refused.output, refused.explain()
-    # Refused by the first play, before any fact gathering, client or kill.
-    assert 'PLAY [Take the primary down' not in refused.stdout
+    # Refused by the first task, before any fact gathering, client or kill.
+    assert 'TASK [Gather the addresses of the hosts' not in refused.stdout
     assert refused.changed_total == 0
     assert not refused.ran(r'Kill the primary|Stop the primary|Start a client')
 
@@ -117,7 +117,8 @@ def test_drill_with_a_graceful_stop_goes_through_the_init_script(deployment):
 
     drill = deployment.playbook(DRILL, '-e', 'confirm=yes', '-e', 'drill_method=stop')
     assert drill.returncode == 0, drill.explain()
-    assert drill.ran(r'Stop the primary through its service manager \| %s redis_%d' % (deployment.host_of(old), old))
+    assert drill.ran(r'Stop the primary through its service manager \| %s \(127\.0\.0\.1:%d\)'
+                     % (deployment.host_of(old), old))
     assert drill.ran(r'Have the control script change the state of the instance')
     assert not drill.ran(r'Kill the primary')
     new = int(re.search(r'promoted:\s+drill-\d \(127\.0\.0\.1:(\d+)\)', drill.stdout).group(1))
@@ -189,9 +190,9 @@ def test_switchover_to_an_unknown_host_is_refused_before_anything_changes(deploy
 
     refused = deployment.playbook(SWITCHOVER, '-e', 'switchover_to=no-such-host')
     assert refused.returncode != 0
-    assert 'switchover_to is no-such-host, which is not a host of group redis (drill-1, drill-2, drill-3)' \
+    assert 'switchover_to (no-such-host) must be a host of group redis (drill-1, drill-2, drill-3)' \
         in refused.output, refused.explain()
-    assert 'PLAY [Move the primary role through Sentinel]' not in refused.stdout
+    assert 'TASK [Publish and collect the addresses' not in refused.stdout
     assert refused.changed_total == 0
     assert deployment.agreed_primary_port() == primary
     assert deployment.priorities() == priorities
