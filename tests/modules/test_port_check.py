@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.servers import free_port, wait_until
+from tests.support.servers import free_port, ipv6_loopback, wait_until
 
 DEBIAN_REDIS = '/usr/bin/redis-server'
 SYSTEM_PYTHON = '/usr/bin/python3'
@@ -28,17 +28,6 @@ def _accepts(address, port):
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.settimeout(1)
         return probe.connect_ex((address, port)) == 0
-
-
-def _ipv6_loopback():
-    if not socket.has_ipv6:
-        return False
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
-            probe.bind(('::1', 0))
-        return True
-    except OSError:
-        return False
 
 
 @pytest.fixture
@@ -186,7 +175,7 @@ def test_every_conflict_is_in_one_message_and_other_addresses_do_not_count(http_
 
 
 def test_ipv6_listeners_count(http_server, run_module):
-    if not _ipv6_loopback():
+    if not ipv6_loopback():
         pytest.skip('this host has no IPv6 loopback')
     process, port = http_server(address='::1')
     run = run_module('port_check', dict(ports=[entry(port, addresses=['::1'])]))

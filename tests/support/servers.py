@@ -27,6 +27,18 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def ipv6_loopback():
+    """Whether this machine can bind ::1 (some containers have no IPv6)."""
+    if not socket.has_ipv6:
+        return False
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(('::1', 0))
+        return True
+    except OSError:
+        return False
+
+
 def wait_until(predicate, timeout, what):
     deadline = time.monotonic() + timeout
     last_error = None
