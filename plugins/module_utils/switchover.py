@@ -48,6 +48,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import 
     reply_to_dict,
     request_failover,
 )
+from ansible_collections.redisops.sentinel.plugins.module_utils.waiting import WaitTimeout, wait_for
 
 # How often the module looks while writes are paused (seconds): the pause
 # lasts until the last look that sees the move done.
@@ -244,8 +245,7 @@ def priorities_as_they_are(cluster, wait, timeout=INFO_ALIGN_LIMIT):
     relies on it. A replica that does not answer keeps Sentinel's view (the plan refuses it
     anyway). wait=False (check mode) looks once.
     """
-    deadline = time.monotonic() + timeout
-    while True:
+    def look():
         known = cluster.replicas(cluster.leader)
         stale = []
         for replica in known:
@@ -258,12 +258,15 @@ def priorities_as_they_are(cluster, wait, timeout=INFO_ALIGN_LIMIT):
             if actual != replica['replica_priority']:
                 stale.append('%s has %s, Sentinel sees %s' % (format_address(replica['ip'], replica['port']),
                                                               actual, replica['replica_priority']))
-        if not stale or not wait:
-            return known
-        if time.monotonic() >= deadline:
-            raise SwitchoverRefused('Sentinel %s does not see the replicas\' replica-priority as they are (%s); '
-                                    'nothing was changed' % (cluster.leader.address, '; '.join(stale)))
-        time.sleep(IDLE_POLL)
+        return known, stale
+
+    try:
+        known, _stale = wait_for(look, lambda state: not state[1], timeout, 'Sentinel %s seeing the replicas\' '
+                                 'replica-priority as they are' % cluster.leader.address,
+                                 lambda state: '; '.join(state[1]), interval=IDLE_POLL, wait=wait)
+    except WaitTimeout as exc:
+        raise SwitchoverRefused('%s; nothing was changed' % exc)
+    return known
 
 
 def plan(cluster, params, wait=True):
@@ -303,23 +306,18 @@ def plan(cluster, params, wait=True):
         if problems:
             raise SwitchoverRefused('%s cannot be promoted now: %s; nothing was changed'
                                     % (format_address(chosen['ip'], chosen['port']), '; '.join(problems)))
-        candidates = [chosen]
-        excluded = [replica for replica in known if replica is not chosen and replica['replica_priority']]
     else:
         if not eligible:
             raise SwitchoverRefused('no replica of %s can be promoted now (%s); nothing was changed' % (
                 cluster.name, '; '.join('%s: %s' % (where, ', '.join(problems))
                                         for where, problems in sorted(refusals.items())) or 'Sentinel knows none'))
-        if params.get('short_pause', True) and len(eligible) > 1:
-            # The short pause is timed to Sentinel's reads of one replica: name the one Sentinel itself would
-            # choose, and keep the others out of the election as for a chosen one.
-            chosen = sentinel_choice(eligible)
-            candidates = [chosen]
-            excluded = [replica for replica in known if replica is not chosen and replica['replica_priority']]
-        else:
-            candidates = eligible
-            excluded = []
-    return Plan(primary, candidates, excluded, refusals), primary
+        if not params.get('short_pause', True) or len(eligible) == 1:
+            return Plan(primary, eligible, [], refusals), primary
+        # The short pause is timed to Sentinel's reads of one replica: name the one Sentinel itself would
+        # choose, and keep the others out of the election as for a chosen one.
+        chosen = sentinel_choice(eligible)
+    excluded = [replica for replica in known if replica is not chosen and replica['replica_priority']]
+    return Plan(primary, [chosen], excluded, refusals), primary
 
 
 class WritePause:
@@ -492,11 +490,14 @@ class Switchover:
             return masters
 
         def promotion():
+            promoted = primaries(candidates)
+            if promoted:
+                return promoted, None
             wrong = primaries(others)
             if wrong:
                 raise RedisModuleError('Sentinel promoted %s, which was to be kept out of the election'
                                        % ', '.join(wrong))
-            return primaries(candidates), 'no candidate is a primary yet'
+            return [], 'no candidate is a primary yet'
         self.wait('Sentinel promoting a replica', promotion, paused=True)
         self.step('replica_promoted')
 

@@ -196,7 +196,7 @@ summary:
   returned: when the checks passed
   type: str
   sample: "Switchover of mymaster: db1 (10.0.0.5:6379) -> db2 (10.0.0.6:6379); writes were paused 0.54 s, every
-    Sentinel reports the new primary and db1 follows it"
+    Sentinel reports the new primary and db1 (10.0.0.5:6379) follows it"
 info_aligned:
   description: Whether the failover started at the moment of Sentinel's INFO reads that O(short_pause) waits for.
   returned: when writes were paused
@@ -330,7 +330,7 @@ def run(module, cluster, clock, warnings):
     old = inventory_host(primary, module.params['instances'])
     result['summary'] = 'Switchover of %s: %s -> %s; writes were paused %s s, every Sentinel reports the new primary%s' % (
         cluster.name, old, inventory_host(result['primary'], module.params['instances']), result['paused_seconds'],
-        ' and %s follows it' % old.split(' ')[0] if module.params['wait_for_old_primary'] else '')
+        ' and %s follows it' % old if module.params['wait_for_old_primary'] else '')
     return result
 
 
