@@ -67,9 +67,12 @@ test-scripts: test-venv
 test-collection: test-venv importer-venv
 	REDISOPS_IMPORTER_PYTHON=$(abspath $(IMPORTER_VENV))/bin/python $(BIN)/pytest tests/collection
 
-## Modules against real redis-server and redis-sentinel processes on loopback.
+## Modules against real redis-server and redis-sentinel processes on loopback,
+## on two workers (each test starts its own servers on free ports; a file's tests
+## stay on one worker). MODULE_WORKERS=0 runs them in this process.
+MODULE_WORKERS ?= 2
 test-modules: test-venv prerequisites
-	$(BIN)/pytest tests/modules
+	$(BIN)/pytest -n $(MODULE_WORKERS) --dist loadfile tests/modules
 
 ## Roles and playbooks: real builds and deployments on this machine.
 test-roles: test-venv prerequisites

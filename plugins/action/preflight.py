@@ -17,9 +17,11 @@ import hashlib
 import os
 import shlex
 
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.redisops.sentinel.plugins.filter.inventory_endpoint import inventory_machine
+from ansible_collections.redisops.sentinel.plugins.module_utils import tls_files
 from ansible_collections.redisops.sentinel.plugins.plugin_utils import checks
 
 ROLES = ('common', 'build', 'server', 'sentinel')
@@ -62,6 +64,7 @@ class ActionModule(ActionBase):
             errors += checks.common_errors(self._values(
                 'redis_service_manager', 'redis_service_manager_effective', 'redis_password', 'sentinel_password',
                 'redis_allow_no_password', 'sentinel_master_name', user_id=facts.get('user_id')))
+            errors += self._tls_errors(task_vars)
         if 'build' in roles:
             values = self._values('redis_flavor', 'redis_version', 'redis_source_checksum', 'redis_make_args',
                                   'redis_build_cache_dir')
@@ -128,6 +131,32 @@ class ActionModule(ActionBase):
         else:
             result['msg'] = 'The variables of %s and this host are fine' % ', '.join(sorted(roles))
         return result
+
+    def _tls_errors(self, task_vars):
+        """The TLS variables, then the files: on the controller here, on the host with the module tls_check."""
+        values = self._values('redis_tls_plaintext_port', 'sentinel_tls_plaintext_port', 'redis_port',
+                              'sentinel_port', 'redis_tls_auth_clients', *checks.TLS_FILE_VARIABLES)
+        values['redis_tls'] = boolean(self._value('redis_tls', False), strict=False)
+        errors = checks.tls_errors(values)
+        if not values['redis_tls'] or errors:
+            return errors
+        paths = dict(cert_file=values['redis_tls_cert_file'], key_file=values['redis_tls_key_file'],
+                     ca_file=values['redis_tls_ca_file'])
+        variables = dict(cert_file='redis_tls_cert_file', key_file='redis_tls_key_file', ca_file='redis_tls_ca_file')
+        # The address every other host, replica and Sentinel uses to reach this one.
+        addresses = [self._value('redis_address')]
+        if boolean(self._value('redis_tls_remote_src', False), strict=False):
+            checked = self._execute_module(module_name='redisops.sentinel.tls_check', task_vars=task_vars,
+                                           module_args=dict(paths, addresses=addresses, variables=variables))
+            return [checked['msg']] if checked.get('failed') else []
+        if not tls_files.HAS_CRYPTOGRAPHY:
+            return ['redis_tls is on, and checking its files needs the Python library cryptography on the '
+                    'controller. %s' % tls_files.missing_cryptography_hint()]
+        report = tls_files.check_files(dict((name, os.path.expanduser('%s' % path)) for name, path in paths.items()),
+                                       variables, addresses)
+        if report.problems:
+            return ['The TLS files of this host (on the controller): %s' % ' '.join(report.problems)]
+        return []
 
     def _value(self, name, default=None):
         if name not in self._vars:

@@ -63,6 +63,16 @@ options:
       - Directives that only the config file can change are written to it whatever this option says.
     type: bool
     default: true
+  reapply:
+    description:
+      - Directives of O(settings) to set with C(CONFIG SET) even when Redis already has their values, which counts as
+        a change.
+      - Setting any TLS directive makes Redis load its certificate, key and CA files again, so V([tls-cert-file])
+        after new files were put at the same paths applies them to new connections without a restart (the
+        connections already open keep their session).
+    type: list
+    elements: str
+    default: []
   config_file:
     description:
       - The config file to edit for the directives that need a restart.
@@ -102,6 +112,15 @@ EXAMPLES = r'''
     secret_settings:
       requirepass: "{{ redis_password }}"
       masterauth: "{{ redis_password }}"
+
+- name: Load the renewed certificate files at the same paths, without a restart
+  redisops.sentinel.redis_config:
+    login_password: "{{ redis_password }}"
+    tls: true
+    ca_certs: /etc/redis/tls/ca.crt
+    settings:
+      tls-cert-file: /etc/redis/tls/instance.crt
+    reapply: [tls-cert-file]
 
 - name: Settings that need a restart go to the config file
   redisops.sentinel.redis_config:
@@ -222,6 +241,7 @@ def argument_spec():
         settings=dict(type='dict', default={}),
         secret_settings=dict(type='dict', default={}, no_log=True),
         persist=dict(type='bool', default=True),
+        reapply=dict(type='list', elements='str', default=[]),
         config_file=dict(type='path'),
     )
     return spec
@@ -269,6 +289,12 @@ def input_errors(params):
             value_error = _value_error(option, lower, value) or _line_error(option, lower, value)
             if value_error:
                 errors.append(value_error)
+    for name in params['reapply']:
+        lower = name.lower()
+        if seen.get(lower) != 'settings':
+            errors.append('reapply: %s is not in settings (only a directive of settings can be set again)' % name)
+        elif lower in FILE_ONLY_DIRECTIVES or lower in RESTART_DIRECTIVES:
+            errors.append('reapply: %s cannot be set at runtime' % lower)
     return errors
 
 
@@ -307,6 +333,8 @@ class Setting:
         self.present = []
         # None: already as wanted; 'live': CONFIG SET; 'file': the config file and a restart.
         self.route = None
+        # Set again although Redis has the value (option reapply).
+        self.reapplied = False
         self.file_changed = False
         self.changed = False
 
@@ -390,7 +418,7 @@ class ConfigFile:
         return text != original
 
 
-def plan(settings, config):
+def plan(settings, config, reapply=()):
     """Decide how each setting reaches its value; only reads."""
     needs_file = [setting for setting in settings if setting.file_only or setting.name in RESTART_DIRECTIVES]
     text = config.read() if needs_file and config.problem() is None else None
@@ -406,6 +434,9 @@ def plan(settings, config):
         elif setting.present and not setting.matches_file(setting.present):
             # Running as wanted, but a restart would load another value from the file.
             setting.route = 'file'
+        elif setting.name in reapply:
+            setting.route = 'live'
+            setting.reapplied = True
     config.require([setting for setting in settings if setting.route == 'file'])
 
 
@@ -466,12 +497,14 @@ def run(module, server):
     config = ConfigFile(module, server)
     result['config_file'] = config.path
     result['executable'] = config.executable
-    plan(settings, config)
+    plan(settings, config, reapply=[name.lower() for name in params['reapply']])
 
     for setting in [setting for setting in settings if setting.route == 'live']:
         set_live(module, server, config, setting)
     runtime_changes = [setting for setting in settings if setting.route == 'live'
                        and (module.check_mode or setting.after != setting.before)]
+    # A value set again is the same value: nothing for CONFIG REWRITE to record.
+    reapplied = [setting for setting in settings if setting.reapplied and setting.route == 'live']
 
     if runtime_changes and params['persist']:
         if config.started_with:
@@ -487,7 +520,7 @@ def run(module, server):
         config.apply(file_settings)
 
     for setting in settings:
-        setting.changed = setting in runtime_changes or setting.file_changed
+        setting.changed = setting in runtime_changes or setting in reapplied or setting.file_changed
     result['changed'] = any(setting.changed for setting in settings)
     result['pending_restart'] = sorted(setting.name for setting in settings if setting.waits_for_restart())
     result['restart_required'] = bool(result['pending_restart'])

@@ -37,6 +37,8 @@ DIRECTIVE_PATTERN = re.compile(r'^[a-z][a-z0-9-]*$')
 # What redis_server manages itself, never through redis_config.
 OWNED_DIRECTIVES = ('requirepass', 'masterauth', 'port', 'bind', 'replicaof', 'slaveof', 'include')
 SERVICE_MANAGERS = ('systemd', 'sysv', 'none')
+TLS_AUTH_CLIENTS = ('yes', 'optional', 'no')
+TLS_FILE_VARIABLES = ('redis_tls_cert_file', 'redis_tls_key_file', 'redis_tls_ca_file')
 
 
 def as_int(value, default=None):
@@ -72,6 +74,34 @@ def common_errors(values):
     if not isinstance(name, str) or not MASTER_NAME_PATTERN.match(name):
         errors.append('sentinel_master_name %s may contain only letters, digits, ".", "-" and "_": Sentinel writes '
                       'it unquoted in its config file.' % json.dumps(name))
+    return errors
+
+
+def tls_errors(values):
+    """With redis_tls on: the files named, tls-auth-clients one of Redis's values, the plaintext ports.
+
+    values['redis_tls'] is a boolean already; the files themselves are checked by tls_files.check_files.
+    """
+    if not values['redis_tls']:
+        return []
+    errors = []
+    missing = [name for name in TLS_FILE_VARIABLES if not values[name]]
+    if missing:
+        errors.append('redis_tls is on but %s %s empty: give the certificate of this host, its key and the CA '
+                      'that signs the certificates of every host (files on the controller, or on the host with '
+                      'redis_tls_remote_src: true).' % (', '.join(missing), 'is' if len(missing) == 1 else 'are'))
+    auth_clients = '%s' % (values['redis_tls_auth_clients'],)
+    if auth_clients not in TLS_AUTH_CLIENTS:
+        errors.append('redis_tls_auth_clients is %s: it must be one of %s (tls-auth-clients).'
+                      % (json.dumps(auth_clients), ', '.join(TLS_AUTH_CLIENTS)))
+    for plaintext, tls in (('redis_tls_plaintext_port', 'redis_port'), ('sentinel_tls_plaintext_port', 'sentinel_port')):
+        port = as_int(values[plaintext])
+        if port is None or not 0 <= port <= 65535:
+            errors.append('%s is %s: it must be a port (1-65535), or 0 for no plaintext port.'
+                          % (plaintext, json.dumps(values[plaintext])))
+        elif port and port == as_int(values[tls]):
+            errors.append('%s is %s, the same as %s, which is the TLS port when redis_tls is on: choose another '
+                          'port, or 0 for none.' % (plaintext, port, tls))
     return errors
 
 

@@ -296,3 +296,26 @@ def test_ansible_doc_renders(ansible_env):
     assert rendered.returncode == 0, rendered.stderr
     for word in ('secret_settings', 'pending_restart', 'restart_required', 'login_password'):
         assert word in rendered.stdout
+
+
+def test_reapply_sets_a_setting_again_without_a_rewrite_and_refuses_what_is_not_in_settings(servers, run_module):
+    """What the server role does after new TLS files: one CONFIG SET of a value Redis has, a change, no
+    CONFIG REWRITE. (That a TLS setting set again loads the files: the TLS role test.)"""
+    server = servers(password=PASSWORD)
+    wanted = {'maxmemory-policy': 'noeviction'}
+
+    plain = run_module('redis_config', config_args(server, wanted))
+    assert not plain.failed and not plain.changed and plain.result['commands'] == []
+
+    again = run_module('redis_config', config_args(server, wanted, reapply=['maxmemory-policy']))
+    assert not again.failed, again.output
+    assert again.changed
+    assert again.result['commands'] == ['CONFIG SET maxmemory-policy noeviction']
+    assert again.result['persisted'] is False
+
+    for name, why in (('maxmemory', 'reapply: maxmemory is not in settings'),
+                      ('databases', 'reapply: databases cannot be set at runtime')):
+        refused = run_module('redis_config', config_args(server, dict(wanted, databases=16), reapply=[name])
+                             if name == 'databases' else config_args(server, wanted, reapply=[name]))
+        assert refused.failed and why in refused.result['msg'], refused.output
+        assert refused.result.get('commands', []) == []

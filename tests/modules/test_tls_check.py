@@ -17,13 +17,14 @@ import pytest
 import redis
 from cryptography import x509
 
+from tests.support.certificates import issue, make_ca
 from tests.support.paths import REPO
 from tests.support.servers import ServerProcess, free_port, ipv6_loopback, wait_until
 
 sys.path.insert(0, str(REPO / 'collections'))
 
 # pylint: disable=wrong-import-position
-from ansible_collections.redisops.sentinel.plugins.module_utils import tls_files, tls_issue  # noqa: E402
+from ansible_collections.redisops.sentinel.plugins.module_utils import tls_files  # noqa: E402
 
 DEBIAN_REDIS = '/usr/bin/redis-server'
 SYSTEM_PYTHON = '/usr/bin/python3'
@@ -64,20 +65,6 @@ def check_args(directory, name='primary', **changes):
                 ca_file=str(directory / 'ca.crt'), variables=VARIABLES)
     args.update(changes)
     return args
-
-
-def issue(directory, name, ca_dir=None, start=None, end=None, ips=('127.0.0.1',), dns=()):
-    """A certificate signed by the CA of ca_dir (default: directory), with explicit dates, in directory."""
-    ca_dir = ca_dir or directory
-    ca_cert = tls_files.load_certificates((ca_dir / 'ca.crt').read_bytes())[0]
-    ca_key = tls_files.load_private_key((ca_dir / 'ca.key').read_bytes())
-    now = tls_files.utcnow()
-    key = tls_issue.new_key()
-    cert = tls_issue.build_leaf(name, ca_cert, ca_key, key, ips, dns, start or now - DAY, end or now + 365 * DAY)
-    directory.mkdir(exist_ok=True)
-    tls_issue.write_file(str(directory / ('%s.key' % name)), tls_files.key_pem(key), 0o600)
-    tls_issue.write_file(str(directory / ('%s.crt' % name)), tls_files.cert_pem(cert), 0o644)
-    return cert
 
 
 # tls_certificates
@@ -210,12 +197,7 @@ def _wrong_key(directory):
 
 def _another_ca(directory):
     other = directory.parent / 'other-ca'
-    other.mkdir()
-    key = tls_issue.new_key()
-    now = tls_files.utcnow()
-    tls_issue.write_file(str(other / 'ca.key'), tls_files.key_pem(key), 0o600)
-    tls_issue.write_file(str(other / 'ca.crt'),
-                         tls_files.cert_pem(tls_issue.build_ca('another CA', key, now - DAY, now + 30 * DAY)), 0o644)
+    make_ca(other, 'another CA')
     issue(directory, 'stranger', ca_dir=other)
     return dict(cert_file=str(directory / 'stranger.crt'), key_file=str(directory / 'stranger.key')), [
         'redis_tls_cert_file %s is not signed by any certificate in redis_tls_ca_file %s: it was issued by '
@@ -401,13 +383,9 @@ def test_the_certificates_work_with_redis_over_tls(run_module, made, tls_servers
         redis.Redis(host='127.0.0.1', port=primary.port, socket_timeout=3).ping()
 
     # A client certificate of another CA, and no client certificate at all, are refused.
+    # (Of the same name as the real one: only the signature tells them apart.)
     other = tmp_path / 'other-ca'
-    other.mkdir()
-    now = tls_files.utcnow()
-    other_key = tls_issue.new_key()
-    tls_issue.write_file(str(other / 'ca.key'), tls_files.key_pem(other_key), 0o600)
-    tls_issue.write_file(str(other / 'ca.crt'), tls_files.cert_pem(
-        tls_issue.build_ca('redisops.sentinel test CA', other_key, now - DAY, now + 30 * DAY)), 0o644)
+    make_ca(other, 'redisops.sentinel test CA')
     issue(other, 'intruder')
     with pytest.raises(redis.ConnectionError):
         primary.client(ssl_certfile=str(other / 'intruder.crt'), ssl_keyfile=str(other / 'intruder.key')).ping()
@@ -424,7 +402,7 @@ def test_the_certificates_work_with_redis_over_tls(run_module, made, tls_servers
     # A renewed certificate, taken by CONFIG SET without a restart.
     before = peer_certificate('127.0.0.1', primary.port, made)
     renewed_dir = tmp_path / 'renewed'
-    renewed = issue(renewed_dir, 'primary', ca_dir=made, end=now + 730 * DAY)
+    renewed = issue(renewed_dir, 'primary', ca_dir=made, end=tls_files.utcnow() + 730 * DAY)
     check = run_module('tls_check', dict(check_args(renewed_dir, ca_file=str(made / 'ca.crt')),
                                          addresses=['127.0.0.1']))
     assert not check.failed, check.output

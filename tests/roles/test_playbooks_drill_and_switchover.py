@@ -5,6 +5,14 @@ deployment: three data instances (7500-7502) and three Sentinels (26500-26502)
 on this machine's loopback, deployed once for the module with site.yml and
 removed with remove.yml at the end.
 
+The deployment runs TLS only (redis_tls, certificates of a CA the test makes):
+every playbook here (site, drill, switchover, status, remove) and every client
+of the test talk TLS, and the last tests check what TLS itself promises -
+plaintext and a certificate of another CA refused, renewed certificates taken
+by the data instances without a restart and by the Sentinels one at a time,
+bad TLS variables refused before any change. (The plaintext path is what the
+other role tests and the scenarios deploy.)
+
 The deployment has its own install root and link directory (under /var/tmp),
 so that remove.yml removes only its own build and never the one a local
 default (make local, on 7000-7002) may be running from. As root it uses the
@@ -13,11 +21,15 @@ system layout for the instances' files and init scripts, like make local.
 
 import json
 import re
+import socket
+import ssl
 import subprocess
 from pathlib import Path
 
 import pytest
+import redis
 
+from tests.support.certificates import issue, make_ca
 from tests.support.loopback_cluster import LoopbackCluster, loopback_cluster
 from tests.support.paths import REPO
 from tests.support.servers import wait_until
@@ -42,9 +54,18 @@ class Deployment(LoopbackCluster):
 
 @pytest.fixture(scope='module')
 def deployment(collections_path, source_vars, build_artifacts, tmp_path_factory):
+    work = tmp_path_factory.mktemp('drill')
+    tls = work / 'tls'
+    make_ca(tls, 'drill test CA')
+    for host in HOSTS:
+        issue(tls, host)
+    tls_vars = dict(redis_tls=True, redis_tls_ca_file=str(tls / 'ca.crt'),
+                    redis_tls_cert_file='%s/{{ inventory_hostname }}.crt' % tls,
+                    redis_tls_key_file='%s/{{ inventory_hostname }}.key' % tls)
     with loopback_cluster('drill', dict(zip(HOSTS, DATA_PORTS)), dict(zip(HOSTS, SENTINEL_PORTS)), collections_path,
-                          source_vars, build_artifacts, tmp_path_factory.mktemp('drill'),
-                          cluster_class=Deployment) as cluster:
+                          source_vars, build_artifacts, work, extra_vars=tls_vars, cluster_class=Deployment,
+                          client_options=dict(ssl=True, ssl_ca_certs=str(tls / 'ca.crt'))) as cluster:
+        cluster.tls_dir = tls
         yield cluster
 
 
@@ -165,7 +186,8 @@ def test_switchover_to_a_named_replica_moves_the_primary_there_and_restores_the_
 
 def test_switchover_where_sentinel_chooses_loses_no_write_of_a_client_writing_every_millisecond(deployment):
     """The README's first form, `ansible-playbook playbooks/switchover.yml`, twice, under a writer."""
-    with SentinelWriter(SENTINEL_PORTS, deployment.password) as writer:
+    with SentinelWriter(SENTINEL_PORTS, deployment.password, sentinel_options=deployment.client_options,
+                        data_options=deployment.client_options) as writer:
         wait_until(lambda: len(writer.acknowledged) > 500, 30, 'the writer to write')
         for _ in range(2):
             old = deployment.healthy_primary_port()
@@ -255,3 +277,90 @@ def test_switchover_by_its_collection_name_moves_the_primary(deployment):
         deployment.host_of(old), old, deployment.host_of(target), target) in switched.stdout, switched.explain()
     wait_until(lambda: deployment.healthy_primary_port() == target, 30, 'the cluster to settle on the new primary')
     assert deployment.password not in switched.output
+
+
+# What TLS itself promises, on the same deployment.
+
+
+def served_certificate(port):
+    """The DER certificate the TLS port serves (without verification: the test compares it)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with context.wrap_socket(socket.create_connection(('127.0.0.1', port), timeout=5)) as connection:
+        return connection.getpeercert(binary_form=True)
+
+
+def sentinel_run_ids(deployment):
+    return {port: deployment.sentinel(port).info('server')['run_id'] for port in SENTINEL_PORTS}
+
+
+def test_tls_only_refuses_plaintext_and_a_client_certificate_of_another_ca(deployment, tmp_path):
+    deployment.healthy_primary_port()
+    for port in DATA_PORTS + SENTINEL_PORTS:
+        conf = Path('/etc/redis/%s_%d.conf' % ('redis' if port in DATA_PORTS else 'sentinel', port)).read_text()
+        assert re.search(r'^port 0$', conf, re.M) and re.search(r'^tls-port %d$' % port, conf, re.M), conf
+        assert re.search(r'^tls-replication yes$', conf, re.M)
+        with pytest.raises(redis.ConnectionError):
+            redis.Redis(host='127.0.0.1', port=port, password=deployment.password, socket_timeout=3).ping()
+    # tls-auth-clients optional (the default): no client certificate is fine, one of another CA is refused,
+    # even with the right CA for the server and the right password.
+    other = tmp_path / 'other-ca'
+    make_ca(other, 'drill test CA')
+    issue(other, 'intruder')
+    for port in (DATA_PORTS[0], SENTINEL_PORTS[0]):
+        assert deployment.data(port).ping()
+        intruder = redis.Redis(host='127.0.0.1', port=port, password=deployment.password, socket_timeout=3,
+                               ssl_certfile=str(other / 'intruder.crt'), ssl_keyfile=str(other / 'intruder.key'),
+                               **deployment.client_options)
+        with pytest.raises(redis.ConnectionError):
+            intruder.ping()
+
+
+def test_renewed_certificates_reach_the_data_instances_without_a_restart_and_the_sentinels_one_by_one(deployment):
+    primary = deployment.healthy_primary_port()
+    run_ids = deployment.run_ids()
+    sentinels = sentinel_run_ids(deployment)
+    served = {port: served_certificate(port) for port in DATA_PORTS + SENTINEL_PORTS}
+    for host in HOSTS:
+        issue(deployment.tls_dir, host)
+
+    renewed = deployment.site()
+    assert renewed.returncode == 0, renewed.explain()
+    assert deployment.password not in renewed.output
+    # The data instances loaded the new files at runtime: same processes, new certificate served.
+    assert deployment.run_ids() == run_ids
+    assert renewed.ran(r'Apply the settings of the data instance at runtime')
+    # The Sentinels cannot: each was restarted, one at a time, and they agree on the same primary.
+    for port in SENTINEL_PORTS:
+        assert renewed.ran(r'Restart the Sentinel .*sentinel_%d' % port), renewed.explain()
+    assert all(sentinel_run_ids(deployment)[port] != sentinels[port] for port in SENTINEL_PORTS)
+    for port in DATA_PORTS + SENTINEL_PORTS:
+        assert served_certificate(port) != served[port], port
+    assert deployment.healthy_primary_port() == primary
+
+    again = deployment.site()
+    assert again.returncode == 0, again.explain()
+    assert again.changed_total == 0, again.explain()
+
+
+@pytest.mark.parametrize('variables, expected', [
+    ({'redis_tls_cert_file': '', 'sentinel_tls_plaintext_port': SENTINEL_PORTS[0]},
+     ['redis_tls is on but redis_tls_cert_file is empty',
+      'sentinel_tls_plaintext_port is %d, the same as sentinel_port' % SENTINEL_PORTS[0]]),
+    # The roles' argument specs refuse a value out of the choices, naming the variable.
+    ({'redis_tls_auth_clients': 'sometimes'},
+     ['value of redis_tls_auth_clients must be one of: yes, optional, no, got: sometimes']),
+    ({'redis_tls_cert_file': '/nonexistent/drill.crt'}, ['redis_tls_cert_file /nonexistent/drill.crt ']),
+    ({'redis_address': '127.0.0.2'},
+     ['covers none of the addresses 127.0.0.2: its subjectAltName has IP 127.0.0.1']),
+], ids=['variables', 'choices', 'missing file', 'address not covered'])
+def test_bad_tls_variables_are_refused_before_anything_changes(deployment, variables, expected):
+    primary = deployment.healthy_primary_port()
+    run_ids = deployment.run_ids()
+    refused = deployment.site('-e', json.dumps(variables))
+    assert refused.returncode != 0
+    for text in expected:
+        assert text in refused.output, refused.explain()
+    assert refused.changed_total == 0
+    assert deployment.run_ids() == run_ids and deployment.agreed_primary_port() == primary

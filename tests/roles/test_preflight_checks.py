@@ -77,3 +77,24 @@ def test_the_sentinel_count_warning():
 
 def test_letters_digits_and_the_punctuation_the_docs_list_are_the_kept_characters():
     assert sorted(string.ascii_letters + string.digits + checks.PASSWORD_PUNCTUATION) == sorted(KEPT)
+
+
+TLS = dict(redis_tls=True, redis_tls_cert_file='/c/h.crt', redis_tls_key_file='/c/h.key', redis_tls_ca_file='/c/ca.crt',
+           redis_tls_auth_clients='optional', redis_tls_plaintext_port=0, sentinel_tls_plaintext_port=0,
+           redis_port=6379, sentinel_port=26379)
+
+
+def test_tls_off_needs_nothing_and_tls_on_with_its_files_is_fine():
+    assert checks.tls_errors(dict(TLS, redis_tls=False, redis_tls_cert_file='', redis_tls_auth_clients='?')) == []
+    assert checks.tls_errors(TLS) == []
+    assert checks.tls_errors(dict(TLS, redis_tls_plaintext_port=6380, redis_tls_auth_clients='yes')) == []
+
+
+def test_tls_on_names_each_missing_file_variable_the_bad_auth_clients_and_the_clashing_port():
+    errors = checks.tls_errors(dict(TLS, redis_tls_cert_file='', redis_tls_key_file='', redis_tls_auth_clients='on',
+                                    sentinel_tls_plaintext_port=26379, redis_tls_plaintext_port=70000))
+    assert errors[0].startswith('redis_tls is on but redis_tls_cert_file, redis_tls_key_file are empty')
+    assert errors[1] == 'redis_tls_auth_clients is "on": it must be one of yes, optional, no (tls-auth-clients).'
+    assert errors[2].startswith('redis_tls_plaintext_port is 70000: it must be a port')
+    assert errors[3].startswith('sentinel_tls_plaintext_port is 26379, the same as sentinel_port')
+    assert len(errors) == 4

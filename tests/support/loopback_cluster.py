@@ -46,6 +46,8 @@ class LoopbackCluster:
         self.data_ports = tuple(self.data_hosts.values())
         self.sentinel_ports = tuple(self.sentinel_hosts.values())
         self.password = yaml.safe_load(inventory.read_text())['all']['vars']['redis_password']
+        # More redis-py arguments of every client of the tests (ssl, ssl_ca_certs for a TLS cluster).
+        self.client_options = {}
 
     def playbook(self, playbook, *args, timeout=1800):
         command = [str(BIN / 'ansible-playbook'), '-i', str(self.inventory), str(playbook)] + list(args)
@@ -58,10 +60,11 @@ class LoopbackCluster:
         return self.playbook(REPO / 'site.yml', '-e', '@%s' % self.source_vars, *args)
 
     def data(self, port):
-        return redis.Redis(port=port, password=self.password, decode_responses=True, socket_timeout=5)
+        return redis.Redis(host='127.0.0.1', port=port, password=self.password, decode_responses=True,
+                           socket_timeout=5, **self.client_options)
 
     def sentinel(self, port):
-        return redis.Redis(port=port, password=self.password, decode_responses=True, socket_timeout=5)
+        return self.data(port)
 
     def sentinel_views(self):
         return [tuple(self.sentinel(port).execute_command('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER))
@@ -105,13 +108,14 @@ class LoopbackCluster:
 
 @contextlib.contextmanager
 def loopback_cluster(name, data, sentinels, collections_path, source_vars, build_artifacts, work, extra_vars=None,
-                     cluster_class=LoopbackCluster):
+                     cluster_class=LoopbackCluster, client_options=None):
     """Deploys the cluster with site.yml, yields a LoopbackCluster, removes it.
 
     name: a short word for the install root and the password; data, sentinels:
     {inventory host: port} of the groups redis and sentinel (a host may be in
     both); work: a directory of the test's own; cluster_class: LoopbackCluster
-    or a subclass with the test's own helpers."""
+    or a subclass with the test's own helpers; client_options: more redis-py
+    arguments of the tests' clients (TLS)."""
     if os.geteuid() != 0:
         pytest.fail('these tests deploy with the system layout and init scripts: run them as root (make test does)')
     ports = list(data.values()) + list(sentinels.values())
@@ -152,6 +156,7 @@ def loopback_cluster(name, data, sentinels, collections_path, source_vars, build
     }}}, sort_keys=False))
     env = ansible_environment(collections_path, work, cache)
     cluster = cluster_class(inventory, env, source_vars('redis', VERSION), data, sentinels)
+    cluster.client_options.update(client_options or {})
     try:
         cluster.first_run = cluster.site()
         assert cluster.first_run.returncode == 0, cluster.first_run.explain()
