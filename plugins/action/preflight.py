@@ -21,7 +21,6 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.redisops.sentinel.plugins.filter.inventory_endpoint import inventory_machine
-from ansible_collections.redisops.sentinel.plugins.module_utils import tls_files
 from ansible_collections.redisops.sentinel.plugins.plugin_utils import checks
 
 ROLES = ('common', 'build', 'server', 'sentinel')
@@ -140,15 +139,16 @@ class ActionModule(ActionBase):
         errors = checks.tls_errors(values)
         if not values['redis_tls'] or errors:
             return errors
-        paths = dict(cert_file=values['redis_tls_cert_file'], key_file=values['redis_tls_key_file'],
-                     ca_file=values['redis_tls_ca_file'])
-        variables = dict(cert_file='redis_tls_cert_file', key_file='redis_tls_key_file', ca_file='redis_tls_ca_file')
+        variables = dict(zip(('cert_file', 'key_file', 'ca_file'), checks.TLS_FILE_VARIABLES))
+        paths = dict((option, values[variable]) for option, variable in variables.items())
         # The address every other host, replica and Sentinel uses to reach this one.
         addresses = [self._value('redis_address')]
         if boolean(self._value('redis_tls_remote_src', False), strict=False):
             checked = self._execute_module(module_name='redisops.sentinel.tls_check', task_vars=task_vars,
                                            module_args=dict(paths, addresses=addresses, variables=variables))
             return [checked['msg']] if checked.get('failed') else []
+        # Imported only with TLS on: it loads cryptography, which a run without TLS does not need.
+        from ansible_collections.redisops.sentinel.plugins.module_utils import tls_files
         if not tls_files.HAS_CRYPTOGRAPHY:
             return ['redis_tls is on, and checking its files needs the Python library cryptography on the '
                     'controller. %s' % tls_files.missing_cryptography_hint()]

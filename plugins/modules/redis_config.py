@@ -501,10 +501,9 @@ def run(module, server):
 
     for setting in [setting for setting in settings if setting.route == 'live']:
         set_live(module, server, config, setting)
-    runtime_changes = [setting for setting in settings if setting.route == 'live'
+    # A value set again (reapply) is the same value: nothing for CONFIG REWRITE to record, in check mode too.
+    runtime_changes = [setting for setting in settings if setting.route == 'live' and not setting.reapplied
                        and (module.check_mode or setting.after != setting.before)]
-    # A value set again is the same value: nothing for CONFIG REWRITE to record.
-    reapplied = [setting for setting in settings if setting.reapplied and setting.route == 'live']
 
     if runtime_changes and params['persist']:
         if config.started_with:
@@ -520,7 +519,8 @@ def run(module, server):
         config.apply(file_settings)
 
     for setting in settings:
-        setting.changed = setting in runtime_changes or setting in reapplied or setting.file_changed
+        setting.changed = (setting in runtime_changes or setting.reapplied and setting.route == 'live'
+                           or setting.file_changed)
     result['changed'] = any(setting.changed for setting in settings)
     result['pending_restart'] = sorted(setting.name for setting in settings if setting.waits_for_restart())
     result['restart_required'] = bool(result['pending_restart'])

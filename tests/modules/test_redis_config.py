@@ -307,6 +307,10 @@ def test_reapply_sets_a_setting_again_without_a_rewrite_and_refuses_what_is_not_
     plain = run_module('redis_config', config_args(server, wanted))
     assert not plain.failed and not plain.changed and plain.result['commands'] == []
 
+    checked = run_module('redis_config', config_args(server, wanted, reapply=['maxmemory-policy']), check=True)
+    assert not checked.failed and checked.changed, checked.output
+    assert checked.result['commands'] == ['CONFIG SET maxmemory-policy noeviction']
+
     again = run_module('redis_config', config_args(server, wanted, reapply=['maxmemory-policy']))
     assert not again.failed, again.output
     assert again.changed
