@@ -77,12 +77,14 @@ class ActionModule(ActionBase):
             errors += checks.server_errors(self._values(
                 'redis_bind', 'redis_maxmemory', 'redis_min_replicas_to_write', 'redis_min_replicas_max_lag',
                 'redis_appendonly', 'redis_config'))
+            errors += checks.acl_users_errors('redis_acl_users', self._value('redis_acl_users'))
             passed['redis_server_preflight_passed'] = True
         if 'sentinel' in roles:
             errors += checks.sentinel_errors(self._values(
                 'sentinel_down_after_milliseconds', 'sentinel_failover_timeout', 'sentinel_parallel_syncs',
                 'sentinel_master_reboot_down_after_period', 'sentinel_announce_port', 'sentinel_notification_script',
                 'sentinel_client_reconfig_script', 'sentinel_announce_ip', 'sentinel_bind', 'sentinel_update_auth'))
+            errors += checks.acl_users_errors('sentinel_acl_users', self._value('sentinel_acl_users'))
             passed['redis_sentinel_preflight_passed'] = True
 
         # What depends on every host, said once: by the first host of the play unless told.

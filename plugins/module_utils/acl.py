@@ -83,16 +83,16 @@ def login_name(params):
     return params['login_user'] or DEFAULT_USER
 
 
-def _label(index, entry):
-    return 'users[%d] (%s)' % (index, entry.get('name'))
+def _label(index, entry, option='users'):
+    return '%s[%d] (%s)' % (option, index, entry.get('name'))
 
 
-def _entry_errors(index, entry, params):
-    label = _label(index, entry)
+def _entry_errors(index, entry, params, option):
+    label = _label(index, entry, option)
     name = entry.get('name')
     errors = []
     if not name:
-        return ['users[%d]: name must not be empty' % index]
+        return ['%s[%d]: name must not be empty' % (option, index)]
     if NAME_REFUSED.search(name):
         errors.append('%s: a user name must not contain spaces or control characters' % label)
     if name.startswith(PROBE_PREFIX):
@@ -122,18 +122,27 @@ def _entry_errors(index, entry, params):
     return errors
 
 
-def input_errors(params):
-    """Everything wrong with the options, before any connection."""
-    errors = validate_login(params)
+def users_errors(users, params, option='users'):
+    """Everything wrong with a list of users as redis_acl takes them (its defaults filled in).
+
+    option names the list in the messages: the module's option, or the variable of a role that passes it on.
+    params: the login options (login_user) of the module that will apply the list.
+    """
+    errors = []
     first_index = {}
-    for index, entry in enumerate(params['users']):
-        errors.extend(_entry_errors(index, entry, params))
+    for index, entry in enumerate(users):
+        errors.extend(_entry_errors(index, entry, params, option))
         name = entry.get('name')
         if name and name in first_index:
-            errors.append('%s: the name is given twice (also users[%d]): give each user once'
-                          % (_label(index, entry), first_index[name]))
+            errors.append('%s: the name is given twice (also %s[%d]): give each user once'
+                          % (_label(index, entry, option), option, first_index[name]))
         first_index.setdefault(name, index)
     return errors
+
+
+def input_errors(params):
+    """Everything wrong with the options, before any connection."""
+    return validate_login(params) + users_errors(params['users'], params)
 
 
 def version_error(version, address):

@@ -15,6 +15,8 @@ __metaclass__ = type
 import json
 import re
 
+from ansible_collections.redisops.sentinel.plugins.module_utils import acl
+
 # Sentinel rewrites its own config file (at its first start, on SENTINEL SET,
 # after every failover) and writes "sentinel auth-pass <name> <password>"
 # unquoted in Redis 7.0, 8.0 and Valkey 8.1 alike; its parser then splits the
@@ -103,6 +105,46 @@ def tls_errors(values):
             errors.append('%s is %s, the same as %s, which is the TLS port when redis_tls is on: choose another '
                           'port, or 0 for none.' % (plaintext, port, tls))
     return errors
+
+
+# What a users entry of redis_acl may say, and what it says when it is silent.
+ACL_USER_DEFAULTS = dict(passwords=[], rules='', enabled=True)
+# The variable that sets the password of each side's default user, which the roles own.
+ACL_DEFAULT_USER_OWNER = dict(redis_acl_users='redis_password', sentinel_acl_users='sentinel_password')
+
+
+def acl_users_errors(variable, users):
+    """redis_acl_users or sentinel_acl_users (variable), the users a role declares with redis_acl.
+
+    None (the variable is not set) leaves the users alone and is fine. The roles log in as default, whose
+    password they own, so default may not be listed; the rest is redis_acl's own check of its users.
+    """
+    if users is None:
+        return []
+    if not isinstance(users, list) or not all(isinstance(entry, dict) for entry in users):
+        return ['%s must be a list of users, each a mapping with name, passwords, rules and enabled.' % variable]
+    errors = []
+    entries = []
+    for index, entry in enumerate(users):
+        unknown = sorted(set(entry) - set(ACL_USER_DEFAULTS) - set(['name']))
+        if unknown:
+            errors.append('%s[%d] (%s): unknown keys %s: a user has name, passwords, rules and enabled.'
+                          % (variable, index, entry.get('name'), ', '.join(unknown)))
+        filled = dict(ACL_USER_DEFAULTS)
+        filled.update((key, value) for key, value in entry.items() if value is not None)
+        if filled.get('name') is not None:
+            filled['name'] = '%s' % (filled['name'],)
+        if not isinstance(filled['passwords'], list):
+            # A string would be split at its commas into several passwords.
+            errors.append('%s[%d] (%s): passwords must be a list, for example ["{{ app_password }}"].'
+                          % (variable, index, filled.get('name')))
+        if entry.get('name') == acl.DEFAULT_USER:
+            errors.append('%s[%d] (default): the default user is the role\'s own, its password is %s; declare '
+                          'other users.' % (variable, index, ACL_DEFAULT_USER_OWNER.get(variable, 'the password')))
+        entries.append(filled)
+    if errors:
+        return errors
+    return ['%s.' % error for error in acl.users_errors(entries, dict(login_user=None), variable)]
 
 
 def cluster_errors(redis_hosts, bootstrap, instances):

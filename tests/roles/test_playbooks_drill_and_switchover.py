@@ -13,14 +13,21 @@ by the data instances without a restart and by the Sentinels one at a time,
 bad TLS variables refused before any change. (The plaintext path is what the
 other role tests and the scenarios deploy.)
 
+It also declares ACL users (redis_acl_users, sentinel_acl_users) from its first
+deploy on, so that every re-run here that must change nothing checks them too:
+an application user on the data instances and the Sentinel docs' client user
+on the Sentinels.
+
 The deployment has its own install root and link directory (under /var/tmp),
 so that remove.yml removes only its own build and never the one a local
 default (make local, on 7000-7002) may be running from. As root it uses the
 system layout for the instances' files and init scripts, like make local.
 """
 
+import hashlib
 import json
 import re
+import secrets
 import socket
 import ssl
 import subprocess
@@ -28,6 +35,7 @@ from pathlib import Path
 
 import pytest
 import redis
+import redis.sentinel
 
 from tests.support.certificates import issue, make_ca
 from tests.support.loopback_cluster import LoopbackCluster, loopback_cluster
@@ -40,6 +48,20 @@ DATA_PORTS = (7500, 7501, 7502)
 SENTINEL_PORTS = (26500, 26501, 26502)
 DRILL = REPO / 'playbooks' / 'failover_drill.yml'
 SWITCHOVER = REPO / 'playbooks' / 'switchover.yml'
+APP_PASSWORD = 'app-%s' % secrets.token_hex(12)
+SENTINEL_CLIENT_PASSWORD = 'client-%s' % secrets.token_hex(12)
+APP_RULES = '~app:* &* +@all -@dangerous'
+# What a client that only discovers the primary needs on a Sentinel (redis-py asks SENTINEL MASTERS).
+SENTINEL_CLIENT_RULES = ('-@all +auth +client|getname +client|id +client|setname +command +hello +ping +role '
+                         '+sentinel|get-master-addr-by-name +sentinel|master +sentinel|myid +sentinel|replicas '
+                         '+sentinel|sentinels +sentinel|masters')
+# The passwords reach the users through variables, as the docs say.
+ACL_VARS = dict(
+    app_password=APP_PASSWORD, sentinel_client_password=SENTINEL_CLIENT_PASSWORD,
+    redis_acl_users=[dict(name='app', passwords=['{{ app_password }}'], rules=APP_RULES)],
+    sentinel_acl_users=[dict(name='sentinel-client', passwords=['{{ sentinel_client_password }}'],
+                             rules=SENTINEL_CLIENT_RULES)],
+)
 
 
 class Deployment(LoopbackCluster):
@@ -62,6 +84,7 @@ def deployment(collections_path, source_vars, build_artifacts, tmp_path_factory)
     tls_vars = dict(redis_tls=True, redis_tls_ca_file=str(tls / 'ca.crt'),
                     redis_tls_cert_file='%s/{{ inventory_hostname }}.crt' % tls,
                     redis_tls_key_file='%s/{{ inventory_hostname }}.key' % tls)
+    tls_vars.update(ACL_VARS)
     with loopback_cluster('drill', dict(zip(HOSTS, DATA_PORTS)), dict(zip(HOSTS, SENTINEL_PORTS)), collections_path,
                           source_vars, build_artifacts, work, extra_vars=tls_vars, cluster_class=Deployment,
                           client_options=dict(ssl=True, ssl_ca_certs=str(tls / 'ca.crt'))) as cluster:
@@ -317,6 +340,57 @@ def test_tls_only_refuses_plaintext_and_a_client_certificate_of_another_ca(deplo
             intruder.ping()
 
 
+def acl_user_names(deployment):
+    return {port: sorted(deployment.data(port).acl_users()) for port in DATA_PORTS + SENTINEL_PORTS}
+
+
+def test_acl_users_let_an_application_find_the_primary_and_write_its_keys_only_and_an_empty_list_deletes_them(
+        deployment):
+    primary = deployment.healthy_primary_port()
+    run_ids = deployment.run_ids()
+    tls = dict(ssl=True, ssl_ca_certs=str(deployment.tls_dir / 'ca.crt'), socket_timeout=5)
+    # A Sentinel-aware client that knows only its two users: sentinel-client on the Sentinels, app on the data.
+    sentinel = redis.sentinel.Sentinel(
+        [('127.0.0.1', port) for port in SENTINEL_PORTS],
+        sentinel_kwargs=dict(username='sentinel-client', password=SENTINEL_CLIENT_PASSWORD, **tls),
+        username='app', password=APP_PASSWORD, decode_responses=True, **tls)
+    assert sentinel.discover_master('mymaster') == ('127.0.0.1', primary)
+    app = sentinel.master_for('mymaster')
+    assert app.execute_command('ACL', 'WHOAMI') == 'app'
+    app.set('app:acl-check', 'yes')
+    assert app.get('app:acl-check') == 'yes'
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        app.set('other:acl-check', 'no')
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        app.execute_command('FLUSHALL')
+    app.delete('app:acl-check')
+    # On the replicas too (ACL users are not replicated: the role made them on each instance).
+    for port in DATA_PORTS:
+        assert redis.Redis(host='127.0.0.1', port=port, username='app', password=APP_PASSWORD, **tls).ping()
+    client = redis.Redis(host='127.0.0.1', port=SENTINEL_PORTS[0], username='sentinel-client',
+                         password=SENTINEL_CLIENT_PASSWORD, **tls)
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        client.execute_command('SENTINEL', 'FAILOVER', 'mymaster')
+    # Persisted, as hashes: a restart keeps the users.
+    for kind, port, user, password in ([('redis', port, 'app', APP_PASSWORD) for port in DATA_PORTS]
+                                       + [('sentinel', port, 'sentinel-client', SENTINEL_CLIENT_PASSWORD)
+                                          for port in SENTINEL_PORTS]):
+        conf = Path('/etc/redis/%s_%d.conf' % (kind, port)).read_text()
+        assert re.search(r'^user %s on .*#%s' % (user, hashlib.sha256(password.encode()).hexdigest()), conf, re.M)
+        assert password not in conf
+    assert acl_user_names(deployment) == dict(
+        [(port, ['app', 'default']) for port in DATA_PORTS] + [(port, ['default', 'sentinel-client'])
+                                                             for port in SENTINEL_PORTS])
+
+    emptied = deployment.site('-e', json.dumps(dict(redis_acl_users=[], sentinel_acl_users=[])))
+    assert emptied.returncode == 0, emptied.explain()
+    assert emptied.changed_total == 6, emptied.explain()
+    assert acl_user_names(deployment) == dict((port, ['default']) for port in DATA_PORTS + SENTINEL_PORTS)
+    for secret in (deployment.password, APP_PASSWORD, SENTINEL_CLIENT_PASSWORD):
+        assert secret not in emptied.output
+    assert deployment.run_ids() == run_ids and deployment.healthy_primary_port() == primary
+
+
 def test_renewed_certificates_reach_the_data_instances_without_a_restart_and_the_sentinels_one_by_one(deployment):
     primary = deployment.healthy_primary_port()
     run_ids = deployment.run_ids()
@@ -354,8 +428,13 @@ def test_renewed_certificates_reach_the_data_instances_without_a_restart_and_the
     ({'redis_tls_cert_file': '/nonexistent/drill.crt'}, ['redis_tls_cert_file /nonexistent/drill.crt ']),
     ({'redis_address': '127.0.0.2'},
      ['covers none of the addresses 127.0.0.2: its subjectAltName has IP 127.0.0.1']),
-], ids=['variables', 'choices', 'missing file', 'address not covered'])
-def test_bad_tls_variables_are_refused_before_anything_changes(deployment, variables, expected):
+    # ACL users: the role's default user, and a password put in the rules (never printed back).
+    ({'redis_acl_users': [{'name': 'default', 'passwords': ['{{ app_password }}']}],
+      'sentinel_acl_users': [{'name': 'monitor', 'rules': '+ping >%s' % APP_PASSWORD}]},
+     ["redis_acl_users[0] (default): the default user is the role's own, its password is redis_password",
+      'sentinel_acl_users[0] (monitor): rules must not hold passwords']),
+], ids=['variables', 'choices', 'missing file', 'address not covered', 'acl users'])
+def test_bad_tls_and_acl_variables_are_refused_before_anything_changes(deployment, variables, expected):
     primary = deployment.healthy_primary_port()
     run_ids = deployment.run_ids()
     refused = deployment.site('-e', json.dumps(variables))
@@ -363,4 +442,5 @@ def test_bad_tls_variables_are_refused_before_anything_changes(deployment, varia
     for text in expected:
         assert text in refused.output, refused.explain()
     assert refused.changed_total == 0
+    assert APP_PASSWORD not in refused.output
     assert deployment.run_ids() == run_ids and deployment.agreed_primary_port() == primary

@@ -98,3 +98,43 @@ def test_tls_on_names_each_missing_file_variable_the_bad_auth_clients_and_the_cl
     assert errors[2].startswith('redis_tls_plaintext_port is 70000: it must be a port')
     assert errors[3].startswith('sentinel_tls_plaintext_port is 26379, the same as sentinel_port')
     assert len(errors) == 4
+
+
+APP = dict(name='app', passwords=['app-secret-1'], rules='~app:* &* +@all -@dangerous')
+
+
+def test_acl_users_unset_are_left_alone_and_a_declared_list_with_defaults_is_fine():
+    assert checks.acl_users_errors('redis_acl_users', None) == []
+    assert checks.acl_users_errors('redis_acl_users', []) == []
+    assert checks.acl_users_errors('redis_acl_users', [APP, dict(name='off-user', enabled=False)]) == []
+    assert checks.acl_users_errors('sentinel_acl_users', [dict(name='any', rules='nopass +ping')]) == []
+
+
+def test_acl_users_errors_name_the_variable_and_the_entry_and_never_a_password():
+    errors = checks.acl_users_errors('sentinel_acl_users', [
+        dict(APP, rules='~* >hidden-secret +@all'), dict(name='nopw'), dict(APP, passwords=['']), APP])
+    assert errors == [
+        'sentinel_acl_users[0] (app): rules must not hold passwords or password hashes (tokens starting with >, <, '
+        '# or !): give the passwords in passwords.',
+        'sentinel_acl_users[1] (nopw): an enabled user needs passwords (or nopass in rules, to let any password '
+        'in).',
+        'sentinel_acl_users[2] (app): passwords must not hold an empty password.',
+        'sentinel_acl_users[2] (app): the name is given twice (also sentinel_acl_users[0]): give each user once.',
+        'sentinel_acl_users[3] (app): the name is given twice (also sentinel_acl_users[0]): give each user once.',
+    ]
+    assert not [error for error in errors if 'hidden-secret' in error or 'app-secret' in error]
+
+
+@pytest.mark.parametrize('users, expected', [
+    ([dict(name='default', passwords=['x'])],
+     "redis_acl_users[0] (default): the default user is the role's own, its password is redis_password; declare "
+     "other users."),
+    ([dict(APP, passwords='app-secret-1,second')],
+     'redis_acl_users[0] (app): passwords must be a list, for example ["{{ app_password }}"].'),
+    ([dict(APP, password=['x'])],
+     'redis_acl_users[0] (app): unknown keys password: a user has name, passwords, rules and enabled.'),
+    ('app', 'redis_acl_users must be a list of users, each a mapping with name, passwords, rules and enabled.'),
+    ([dict(APP, name='')], 'redis_acl_users[0]: name must not be empty.'),
+])
+def test_acl_users_shapes_the_roles_refuse(users, expected):
+    assert checks.acl_users_errors('redis_acl_users', users) == [expected]
