@@ -37,10 +37,14 @@ MAKE_ARG_PATTERN = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*=')
 SIZE_PATTERN = re.compile(r'^[0-9]+([kKmMgG][bB]?)?$')
 DIRECTIVE_PATTERN = re.compile(r'^[a-z][a-z0-9-]*$')
 # What redis_server manages itself, never through redis_config.
-OWNED_DIRECTIVES = ('requirepass', 'masterauth', 'port', 'bind', 'replicaof', 'slaveof', 'include')
+OWNED_DIRECTIVES = ('requirepass', 'masterauth', 'masteruser', 'port', 'bind', 'replicaof', 'slaveof', 'include')
 SERVICE_MANAGERS = ('systemd', 'sysv', 'none')
 TLS_AUTH_CLIENTS = ('yes', 'optional', 'no')
 TLS_FILE_VARIABLES = ('redis_tls_cert_file', 'redis_tls_key_file', 'redis_tls_ca_file')
+LINK_USER_VARIABLES = ('redis_replication_user', 'redis_sentinel_auth_user')
+LINK_PASSWORD_VARIABLES = ('redis_replication_password', 'redis_sentinel_auth_password')
+# Sentinel writes auth-user unquoted in its config file.
+LINK_USER_PATTERN = re.compile(r'[A-Za-z0-9._-]+\Z')
 
 
 def as_int(value, default=None):
@@ -62,21 +66,74 @@ def common_errors(values):
         errors.append('redis_password is empty: set it (the same on every host, since any of them can become the '
                       'primary), or set redis_allow_no_password: true for a test setup')
     else:
-        unkeepable = [name for name in ('redis_password', 'sentinel_password')
-                      if values[name] and not PASSWORD_PATTERN.match('%s' % values[name])]
-        if unkeepable:
-            errors.append(
-                '%s may contain only printable ASCII characters other than space, the double quote, the single '
-                'quote and the backslash: letters, digits and %s. Sentinel rewrites its own config file (at its '
-                'first start, on SENTINEL SET and after every failover) and writes auth-pass unquoted, so a space '
-                'or a quote makes the file unreadable at its next start, and a quote or a leading space silently '
-                'changes the password; Valkey 8.1.1 also writes requirepass and masterauth without escaping the '
-                'double quote and the backslash.' % (' and '.join(unkeepable), PASSWORD_PUNCTUATION))
+        errors += unkeepable_password_errors(values, ('redis_password', 'sentinel_password'))
     name = values['sentinel_master_name']
     if not isinstance(name, str) or not MASTER_NAME_PATTERN.match(name):
         errors.append('sentinel_master_name %s may contain only letters, digits, ".", "-" and "_": Sentinel writes '
                       'it unquoted in its config file.' % json.dumps(name))
     return errors
+
+
+def unkeepable_password_errors(values, names):
+    """The passwords among names (variables in values) that a config file rewrite would break."""
+    unkeepable = [name for name in names if values[name] and not PASSWORD_PATTERN.match('%s' % values[name])]
+    if not unkeepable:
+        return []
+    return ['%s may contain only printable ASCII characters other than space, the double quote, the single '
+            'quote and the backslash: letters, digits and %s. Sentinel rewrites its own config file (at its '
+            'first start, on SENTINEL SET and after every failover) and writes auth-pass unquoted, so a space '
+            'or a quote makes the file unreadable at its next start, and a quote or a leading space silently '
+            'changes the password; Valkey 8.1.1 also writes requirepass and masterauth without escaping the '
+            'double quote and the backslash.' % (' and '.join(unkeepable), PASSWORD_PUNCTUATION)]
+
+
+def link_users_errors(values):
+    """In ACL mode (values['acl_mode']: redis_acl_users is set), the users replication and the Sentinels log in as.
+
+    values: redis_replication_user and _password, redis_sentinel_auth_user and _password, and redis_acl_users
+    (None when unset), whose names must leave the link users' names to the roles.
+    """
+    if not values['acl_mode']:
+        return []
+    errors = []
+    missing = [name for name in LINK_PASSWORD_VARIABLES if not values[name]]
+    if missing:
+        errors.append('redis_acl_users is set, so replication and the Sentinels log in to the data instances as '
+                      'users of their own (redis_replication_user, redis_sentinel_auth_user) instead of default: '
+                      'set %s (the same on every host).' % ' and '.join(missing))
+    errors += unkeepable_password_errors(values, LINK_PASSWORD_VARIABLES)
+    names = []
+    for variable in LINK_USER_VARIABLES:
+        name = values[variable]
+        if not isinstance(name, str) or not LINK_USER_PATTERN.match(name) or name == acl.DEFAULT_USER:
+            errors.append('%s is %s: a user name of letters, digits, ".", "-" and "_", other than default.'
+                          % (variable, json.dumps(name)))
+        elif name in names:
+            errors.append('%s is %s, the same as redis_replication_user: the two links need users of their own '
+                          '(each has exactly the rights its link needs).' % (variable, json.dumps(name)))
+        names.append(name)
+    declared = [entry.get('name') for entry in values.get('redis_acl_users') or [] if isinstance(entry, dict)]
+    for variable, name in zip(LINK_USER_VARIABLES, names):
+        if name in declared:
+            errors.append('redis_acl_users declares %s, which is %s: the role owns that user (its rules are the '
+                          'ones the Redis docs give); name the application user otherwise.'
+                          % (json.dumps(name), variable))
+    return errors
+
+
+def acl_mode_errors(modes):
+    """modes: each host of the cluster and whether redis_acl_users is set there. It must be set everywhere or nowhere.
+
+    The Sentinel docs warn against mixing: a Sentinel that logs in as default beside others that log in as
+    redis_sentinel_auth_user, or a replica without masteruser, fails only at the next failover.
+    """
+    with_users = sorted(host for host, mode in modes.items() if mode)
+    without = sorted(host for host, mode in modes.items() if not mode)
+    if not with_users or not without:
+        return []
+    return ['redis_acl_users is set for %s but not for %s: set it for every host of the cluster (group_vars/all), '
+            'since in ACL mode replication and the Sentinels log in as users of their own, and a mix fails at the '
+            'next failover.' % (', '.join(with_users), ', '.join(without))]
 
 
 def tls_errors(values):

@@ -50,14 +50,19 @@ DRILL = REPO / 'playbooks' / 'failover_drill.yml'
 SWITCHOVER = REPO / 'playbooks' / 'switchover.yml'
 APP_PASSWORD = 'app-%s' % secrets.token_hex(12)
 SENTINEL_CLIENT_PASSWORD = 'client-%s' % secrets.token_hex(12)
+REPLICATION_PASSWORD = 'replication-%s' % secrets.token_hex(12)
+SENTINEL_AUTH_PASSWORD = 'sentinel-%s' % secrets.token_hex(12)
 APP_RULES = '~app:* &* +@all -@dangerous'
 # What a client that only discovers the primary needs on a Sentinel (redis-py asks SENTINEL MASTERS).
 SENTINEL_CLIENT_RULES = ('-@all +auth +client|getname +client|id +client|setname +command +hello +ping +role '
                          '+sentinel|get-master-addr-by-name +sentinel|master +sentinel|myid +sentinel|replicas '
                          '+sentinel|sentinels +sentinel|masters')
-# The passwords reach the users through variables, as the docs say.
+# The passwords reach the users through variables, as the docs say. ACL mode: replication and the Sentinels
+# log in as the role's link users, so every failover and switchover of this deployment goes through them.
 ACL_VARS = dict(
     app_password=APP_PASSWORD, sentinel_client_password=SENTINEL_CLIENT_PASSWORD,
+    replication_password=REPLICATION_PASSWORD, sentinel_auth_password=SENTINEL_AUTH_PASSWORD,
+    redis_replication_password='{{ replication_password }}', redis_sentinel_auth_password='{{ sentinel_auth_password }}',
     redis_acl_users=[dict(name='app', passwords=['{{ app_password }}'], rules=APP_RULES)],
     sentinel_acl_users=[dict(name='sentinel-client', passwords=['{{ sentinel_client_password }}'],
                              rules=SENTINEL_CLIENT_RULES)],
@@ -249,6 +254,8 @@ def test_switchover_to_a_replica_out_of_sync_is_refused_before_anything_changes(
     priorities = deployment.priorities()
     replica = deployment.data(target)
     # A replica whose link to the primary is down: it cannot log in to the primary any more.
+    masterauth = replica.config_get('masterauth')['masterauth']
+    assert masterauth == REPLICATION_PASSWORD
     replica.config_set('masterauth', 'not-the-password')
     try:
         replica.client_kill_filter(_type='master')
@@ -263,7 +270,7 @@ def test_switchover_to_a_replica_out_of_sync_is_refused_before_anything_changes(
         assert deployment.agreed_primary_port() == primary
         assert deployment.priorities() == priorities
     finally:
-        replica.config_set('masterauth', deployment.password)
+        replica.config_set('masterauth', masterauth)
     wait_until(lambda: replica.info('replication')['master_link_status'] == 'up', 60, 'the link to come back')
     assert deployment.healthy_primary_port() == primary
 
@@ -379,16 +386,64 @@ def test_acl_users_let_an_application_find_the_primary_and_write_its_keys_only_a
         assert re.search(r'^user %s on .*#%s' % (user, hashlib.sha256(password.encode()).hexdigest()), conf, re.M)
         assert password not in conf
     assert acl_user_names(deployment) == dict(
-        [(port, ['app', 'default']) for port in DATA_PORTS] + [(port, ['default', 'sentinel-client'])
-                                                             for port in SENTINEL_PORTS])
+        [(port, ['app', 'default', 'replication', 'sentinel']) for port in DATA_PORTS]
+        + [(port, ['default', 'sentinel-client']) for port in SENTINEL_PORTS])
 
     emptied = deployment.site('-e', json.dumps(dict(redis_acl_users=[], sentinel_acl_users=[])))
     assert emptied.returncode == 0, emptied.explain()
     assert emptied.changed_total == 6, emptied.explain()
-    assert acl_user_names(deployment) == dict((port, ['default']) for port in DATA_PORTS + SENTINEL_PORTS)
-    for secret in (deployment.password, APP_PASSWORD, SENTINEL_CLIENT_PASSWORD):
+    # Still ACL mode: the link users stay.
+    assert acl_user_names(deployment) == dict(
+        [(port, ['default', 'replication', 'sentinel']) for port in DATA_PORTS]
+        + [(port, ['default']) for port in SENTINEL_PORTS])
+    for secret in (deployment.password, APP_PASSWORD, SENTINEL_CLIENT_PASSWORD, REPLICATION_PASSWORD,
+                   SENTINEL_AUTH_PASSWORD):
         assert secret not in emptied.output
     assert deployment.run_ids() == run_ids and deployment.healthy_primary_port() == primary
+
+
+def test_replication_and_the_sentinels_log_in_as_their_link_users_with_the_docs_rules_and_nothing_more(deployment):
+    tls = dict(ssl=True, ssl_ca_certs=str(deployment.tls_dir / 'ca.crt'), socket_timeout=5, decode_responses=True)
+    primary = deployment.healthy_primary_port()
+    for port in DATA_PORTS:
+        admin = deployment.data(port)
+        assert admin.config_get('masteruser') == {'masteruser': 'replication'}
+        # The replicas' links are up, logged in as replication (the drill and switchovers before moved the primary
+        # and repointed them; the old primary rejoined through this user).
+        if port != primary:
+            info = admin.info('replication')
+            assert info['master_port'] == primary and info['master_link_status'] == 'up', info
+        # Exactly the docs' rules: what each link needs passes, the rest is refused.
+        assert admin.execute_command('ACL', 'DRYRUN', 'replication', 'PSYNC', '?', '-1') == 'OK'
+        assert admin.execute_command('ACL', 'DRYRUN', 'sentinel', 'SLAVEOF', 'NO', 'ONE') == 'OK'
+        assert admin.execute_command('ACL', 'DRYRUN', 'sentinel', 'CONFIG', 'REWRITE') == 'OK'
+        for user, command in (('replication', ('SET', 'k', 'v')), ('replication', ('INFO',)),
+                              ('sentinel', ('GET', 'k')), ('sentinel', ('CONFIG', 'SET', 'maxmemory', '1')),
+                              ('sentinel', ('ACL', 'LIST'))):
+            assert admin.execute_command('ACL', 'DRYRUN', user, *command) != 'OK', (user, command)
+    # The negative checks as a client meets them: each link user logs in and is refused what is not its own.
+    as_replication = redis.Redis(host='127.0.0.1', port=primary, username='replication',
+                                 password=REPLICATION_PASSWORD, **tls)
+    assert as_replication.ping()
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        as_replication.set('app:written-by-replication', 'no')
+    as_sentinel = redis.Redis(host='127.0.0.1', port=primary, username='sentinel', password=SENTINEL_AUTH_PASSWORD,
+                              **tls)
+    assert as_sentinel.execute_command('ROLE')[0] == 'master'
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        as_sentinel.get('app:acl-check')
+    # Sentinel's config names its auth-user; the Sentinels see every data instance up through it.
+    for port in SENTINEL_PORTS:
+        conf = Path('/etc/redis/sentinel_%d.conf' % port).read_text()
+        assert re.search(r'^sentinel auth-user mymaster sentinel$', conf, re.M), conf
+        sentinel = deployment.sentinel(port)
+        assert sentinel.sentinel_master('mymaster')['flags'] == 'master'
+        assert all(replica['flags'] == 'slave' and replica['master-link-status'] == 'ok'
+                   for replica in sentinel.sentinel_slaves('mymaster'))
+    for port in DATA_PORTS:
+        conf = Path('/etc/redis/redis_%d.conf' % port).read_text()
+        assert re.search(r'^masteruser "?replication"?$', conf, re.M), conf
+        assert SENTINEL_AUTH_PASSWORD not in conf
 
 
 def test_renewed_certificates_reach_the_data_instances_without_a_restart_and_the_sentinels_one_by_one(deployment):
@@ -433,7 +488,11 @@ def test_renewed_certificates_reach_the_data_instances_without_a_restart_and_the
       'sentinel_acl_users': [{'name': 'monitor', 'rules': '+ping >%s' % APP_PASSWORD}]},
      ["redis_acl_users[0] (default): the default user is the role's own, its password is redis_password",
       'sentinel_acl_users[0] (monitor): rules must not hold passwords']),
-], ids=['variables', 'choices', 'missing file', 'address not covered', 'acl users'])
+    # ACL mode without a link password, and an application user named like a link user.
+    ({'redis_sentinel_auth_password': '', 'redis_acl_users': [{'name': 'replication', 'passwords': ['{{ app_password }}']}]},
+     ['set redis_sentinel_auth_password (the same on every host)',
+      'redis_acl_users declares "replication", which is redis_replication_user']),
+], ids=['variables', 'choices', 'missing file', 'address not covered', 'acl users', 'link users'])
 def test_bad_tls_and_acl_variables_are_refused_before_anything_changes(deployment, variables, expected):
     primary = deployment.healthy_primary_port()
     run_ids = deployment.run_ids()

@@ -138,3 +138,57 @@ def test_acl_users_errors_name_the_variable_and_the_entry_and_never_a_password()
 ])
 def test_acl_users_shapes_the_roles_refuse(users, expected):
     assert checks.acl_users_errors('redis_acl_users', users) == [expected]
+
+
+LINKS = dict(acl_mode=True, redis_acl_users=[], redis_replication_user='replication', redis_replication_password='r-pw',
+             redis_sentinel_auth_user='sentinel', redis_sentinel_auth_password='s-pw')
+
+
+def test_link_users_are_checked_in_acl_mode_only():
+    assert checks.link_users_errors(dict(LINKS)) == []
+    assert checks.link_users_errors(dict(LINKS, acl_mode=False, redis_replication_password='')) == []
+
+
+def test_acl_mode_needs_both_link_passwords_naming_them():
+    errors = checks.link_users_errors(dict(LINKS, redis_replication_password='', redis_sentinel_auth_password=''))
+    assert errors == ['redis_acl_users is set, so replication and the Sentinels log in to the data instances as users '
+                      'of their own (redis_replication_user, redis_sentinel_auth_user) instead of default: set '
+                      'redis_replication_password and redis_sentinel_auth_password (the same on every host).']
+
+
+def test_a_link_password_sentinel_could_not_keep_is_refused_without_printing_it():
+    errors = checks.link_users_errors(dict(LINKS, redis_sentinel_auth_password='a b'))
+    assert len(errors) == 1 and errors[0].startswith('redis_sentinel_auth_password may contain only printable ASCII')
+    assert 'a b' not in errors[0]
+
+
+@pytest.mark.parametrize('changes, expected', [
+    (dict(redis_replication_user='default'),
+     'redis_replication_user is "default": a user name of letters, digits, ".", "-" and "_", other than default.'),
+    (dict(redis_sentinel_auth_user='two words'),
+     'redis_sentinel_auth_user is "two words": a user name of letters, digits, ".", "-" and "_", other than default.'),
+    (dict(redis_sentinel_auth_user='replication'),
+     'redis_sentinel_auth_user is "replication", the same as redis_replication_user: the two links need users of '
+     'their own (each has exactly the rights its link needs).'),
+    (dict(redis_acl_users=[dict(name='app'), dict(name='sentinel')]),
+     'redis_acl_users declares "sentinel", which is redis_sentinel_auth_user: the role owns that user (its rules '
+     'are the ones the Redis docs give); name the application user otherwise.'),
+], ids=['default', 'space', 'same user', 'declared by the user'])
+def test_link_user_names_the_roles_refuse(changes, expected):
+    assert checks.link_users_errors(dict(LINKS, **changes)) == [expected]
+
+
+def test_acl_mode_is_set_for_every_host_of_the_cluster_or_for_none():
+    assert checks.acl_mode_errors(dict(a=True, b=True)) == []
+    assert checks.acl_mode_errors(dict(a=False, b=False)) == []
+    assert checks.acl_mode_errors(dict(a=True, c=False, b=True)) == [
+        'redis_acl_users is set for a, b but not for c: set it for every host of the cluster (group_vars/all), since '
+        'in ACL mode replication and the Sentinels log in as users of their own, and a mix fails at the next '
+        'failover.']
+
+
+def test_masteruser_is_the_roles_own_directive():
+    errors = checks.server_errors(dict(redis_bind=['127.0.0.1'], redis_maxmemory='0', redis_min_replicas_to_write=0,
+                                       redis_min_replicas_max_lag=10, redis_appendonly=False,
+                                       redis_config={'masteruser': 'someone'}))
+    assert errors and 'sets masteruser, which the role manages itself' in errors[0]
