@@ -64,9 +64,15 @@ class ActionModule(ActionBase):
                 'redis_service_manager', 'redis_service_manager_effective', 'redis_password', 'sentinel_password',
                 'redis_allow_no_password', 'sentinel_master_name', user_id=facts.get('user_id')))
             errors += self._tls_errors(task_vars)
-            link_users = self._values('redis_acl_users', *(checks.LINK_USER_VARIABLES + checks.LINK_PASSWORD_VARIABLES))
+            link_users = self._values('redis_acl_users', 'sentinel_acl_users',
+                                      *(checks.LINK_USER_VARIABLES + checks.LINK_PASSWORD_VARIABLES))
             link_users['acl_mode'] = link_users['redis_acl_users'] is not None
             errors += checks.link_users_errors(link_users)
+            link_users.update(self._values('redis_admin_user', 'redis_admin_password', 'redis_password'),
+                              redis_default_user=boolean(self._value('redis_default_user', True), strict=False))
+            errors += checks.default_user_errors(link_users)
+            errors += checks.previous_passwords_errors(dict(
+                acl_mode=link_users['acl_mode'], redis_previous_passwords=self._value('redis_previous_passwords')))
         if 'build' in roles:
             values = self._values('redis_flavor', 'redis_version', 'redis_source_checksum', 'redis_make_args',
                                   'redis_build_cache_dir')
@@ -188,8 +194,11 @@ class ActionModule(ActionBase):
         errors = checks.cluster_errors(redis_hosts, self._value('redis_bootstrap_primary'), instances)
         groups = self._vars.get('groups') or {}
         cluster_hosts = set(groups.get('redis') or []) | set(groups.get('sentinel') or [])
-        return errors + checks.acl_mode_errors(dict(
-            (host, 'redis_acl_users' in hostvars[host]) for host in cluster_hosts if host in hostvars))
+        known = [host for host in cluster_hosts if host in hostvars]
+        return (errors + checks.acl_mode_errors(dict((host, 'redis_acl_users' in hostvars[host]) for host in known))
+                + checks.default_user_mix_errors(dict(
+                    (host, boolean(self._templar.template(hostvars[host].get('redis_default_user', True)), strict=False))
+                    for host in known)))
 
     def _has_redis(self, facts):
         executable = (facts.get('python') or {}).get('executable') or self._vars.get('ansible_python_interpreter')

@@ -142,7 +142,22 @@ def users_errors(users, params, option='users'):
 
 def input_errors(params):
     """Everything wrong with the options, before any connection."""
-    return validate_login(params) + users_errors(params['users'], params)
+    return validate_login(params) + users_errors(params['users'], params) + bootstrap_errors(params)
+
+
+def bootstrap_errors(params):
+    """With bootstrap_password, the module may log in as default once to create login_user: the list must then
+    let login_user in with login_password, or the next login (and the persistence) would fail."""
+    if not params.get('bootstrap_password'):
+        return []
+    if not params['login_user']:
+        return ['bootstrap_password needs login_user: it lets the module log in as default once, to create '
+                'login_user']
+    entries = [entry for entry in params['users'] if entry['name'] == params['login_user']]
+    if not entries or not entries[0]['enabled'] or params['login_password'] not in (entries[0]['passwords'] or []):
+        return ['bootstrap_password: users must list login_user (%s) enabled, with login_password among its '
+                'passwords, so that the module can log in as it after the change' % params['login_user']]
+    return []
 
 
 def version_error(version, address):

@@ -41,11 +41,13 @@ class RedisModuleError(Exception):
 
     reply: the server's own error text when it answered one (for example
     "NOQUORUM ..."), None for connection and authentication failures.
+    auth_failure: the server refused the login or the command for the user.
     """
 
-    def __init__(self, message, reply=None):
+    def __init__(self, message, reply=None, auth_failure=False):
         super(RedisModuleError, self).__init__(message)
         self.reply = reply
+        self.auth_failure = auth_failure
 
 
 def login_argument_spec(default_port):
@@ -241,7 +243,8 @@ class RedisServer:
                 or _is_auth_failure(message):
             return RedisModuleError(
                 'Authentication or permission failure at %s (check login_user and login_password, or '
-                'REDISCLI_AUTH when login_password is not set, and the ACL of that user): %s' % (self.address, message))
+                'REDISCLI_AUTH when login_password is not set, and the ACL of that user): %s' % (self.address, message),
+                auth_failure=True)
         if isinstance(exc, redis_exceptions.RedisError):
             return RedisModuleError('%s answered an error to %s: %s'
                                     % (self.address, render_command(args, secret_positions), message),

@@ -89,6 +89,17 @@ options:
         (C(ACL WHOAMI)). Redis closes the connections of a deleted user.
     type: bool
     default: false
+  bootstrap_password:
+    description:
+      - The password of C(default), to log in with once when logging in as O(login_user) is refused because that
+        user does not exist yet or lacks O(login_password). That is how one run creates the user the module
+        (and the roles) log in as from now on, and turns C(default) off, on a server where only C(default) can
+        log in yet.
+      - Then O(users) must list O(login_user) enabled, with O(login_password) among its passwords; the module
+        changes C(default) last, logs in again as O(login_user) to persist, and so shows that the new login
+        works.
+      - Needs O(login_user). Give it through a variable, like O(login_password).
+    type: str
   persist:
     description:
       - How to persist the users after a change, so that a restart keeps them.
@@ -110,6 +121,10 @@ notes:
   - Needs C(ACL SETUSER), C(ACL GETUSER), C(ACL DELUSER), C(ACL USERS), C(ACL WHOAMI) and C(INFO), and to persist
     C(CONFIG GET) with C(ACL SAVE) or C(CONFIG REWRITE) on a data instance, C(ACL SAVE) or C(SENTINEL FLUSHCONFIG)
     on a Sentinel.
+  - When O(users) lists C(default), on a data instance its first password (none when it has none) is also kept
+    as C(requirepass), with C(CONFIG GET) and C(CONFIG SET), since C(CONFIG REWRITE) writes C(requirepass) into
+    the config file, where an old password would stay. C(default) is set again right after C(CONFIG SET
+    requirepass), which resets its passwords.
   - In check mode too the module creates the disabled scratch user, without passwords, and deletes it at once, to
     normalise the rules; it sends none of the commands of RV(commands).
   - The user the module logs in as is changed after the others and after the deletions, so that rules taking away
@@ -190,6 +205,13 @@ persisted:
   returned: always
   type: str
   sample: rewrite
+bootstrapped:
+  description:
+    - Whether the module logged in as C(default) with O(bootstrap_password), because O(login_user) could not log
+      in yet.
+  returned: always
+  type: bool
+  sample: false
 commands:
   description:
     - Commands that changed the server, in order; in check mode, the commands that would have been sent.
@@ -213,6 +235,7 @@ import binascii
 import os
 
 from ansible_collections.redisops.sentinel.plugins.module_utils.acl import (
+    DEFAULT_USER,
     NO_ACL_FILE_REPLY,
     PERSIST_ACLFILE,
     PERSIST_NONE,
@@ -259,6 +282,7 @@ def argument_spec():
             enabled=dict(type='bool', default=True),
         )),
         purge=dict(type='bool', default=False),
+        bootstrap_password=dict(type='str', no_log=True),
         persist=dict(type='str', default='auto', choices=['auto', 'aclfile', 'rewrite', 'none']),
     )
     return spec
@@ -379,17 +403,32 @@ def set_user(module, server, change):
     server.change(*args, secret_positions=secret_positions, dry_run=module.check_mode)
 
 
-def run(module, server):
+def login(params, log):
+    """The connection as login_user; as default with bootstrap_password when login_user cannot log in yet.
+
+    Returns (server, bootstrapped)."""
+    try:
+        return RedisServer(params, log=log), False
+    except RedisModuleError as exc:
+        if not (exc.auth_failure and params['bootstrap_password']):
+            raise
+    return RedisServer(dict(params, login_user=None, login_password=params['bootstrap_password']), log=log), True
+
+
+def run(module, server, bootstrapped=False):
     params = module.params
     users = params['users']
-    result = dict(changed=False, commands=server.log.commands, users={}, persisted=PERSIST_NONE)
+    result = dict(changed=False, commands=server.log.commands, users={}, persisted=PERSIST_NONE,
+                  bootstrapped=bootstrapped)
     server_info = server.info('server')
     sentinel = is_sentinel(server_info)
     problem = version_error(server_info.get('redis_version'), server.address)
     if problem:
         raise RedisModuleError(problem)
     whoami = server.read('ACL', 'WHOAMI')
-    errors = lockout_errors(users, whoami)
+    # Logged in as default to create login_user (bootstrap_password): default may be disabled, since the
+    # persistence below logs in as login_user.
+    errors = [] if bootstrapped else lockout_errors(users, whoami)
     if errors:
         raise RedisModuleError('%s; nothing was changed' % '; '.join(errors))
     existing = set(server.read('ACL', 'USERS'))
@@ -405,7 +444,11 @@ def run(module, server):
     for name in doomed:
         result['users'][name] = 'deleted'
     pending = [change for change in changes if change.action != 'unchanged']
-    result['changed'] = bool(pending or doomed)
+    default_change = next((change for change in changes if change.name == DEFAULT_USER), None)
+    requirepass = None if sentinel or default_change is None else requirepass_change(server, default_change)
+    if requirepass is not None and default_change.action == 'unchanged':
+        result['users'][DEFAULT_USER] = 'updated'
+    result['changed'] = bool(pending or doomed or requirepass is not None)
 
     if result['changed']:
         method = plan_persistence(module, server, server_info)
@@ -419,7 +462,17 @@ def run(module, server):
             server.change('ACL', 'DELUSER', name, dry_run=module.check_mode)
         for change in [change for change in pending if change.name == whoami]:
             set_user(module, server, change)
-        result['persisted'] = persist(module, server, sentinel, method)
+        persisting = relogin(module, server) if bootstrapped else server
+        if requirepass is not None:
+            # CONFIG SET requirepass resets default's passwords (an empty one makes it nopass, which also turns
+            # protected mode on for every client): default is set once more right after it. As login_user in a
+            # bootstrap, since default may have lost the right.
+            persisting.change('CONFIG', 'SET', 'requirepass', requirepass, secret_positions=(3,),
+                              dry_run=module.check_mode)
+            set_user(module, persisting, default_change)
+        result['persisted'] = persist(module, persisting, sentinel, method)
+        if persisting is not server:
+            persisting.close()
 
     if module._diff:
         before = dict((change.name, user_view(change.current)) for change in changes if change.current is not None)
@@ -427,6 +480,23 @@ def run(module, server):
         after = dict((change.name, user_view(change.wanted)) for change in changes)
         result['diff'] = dict(before=before, after=after)
     return result
+
+
+def requirepass_change(server, default_change):
+    """On a data instance, the requirepass that default's listed passwords mean (the first, or '' without any),
+    when CONFIG GET requirepass shows another: CONFIG REWRITE writes requirepass into the config file, so an old
+    password would stay there, and come back as default's at the next start if default is listed no more."""
+    passwords = default_change.entry['passwords'] or []
+    wanted = passwords[0] if passwords else ''
+    return None if server.config_value('requirepass') == wanted else wanted
+
+
+def relogin(module, server):
+    """A new connection as login_user, once the users are set: default's new rules may forbid persisting, and
+    the login shows that the user the next tasks log in as works. None needed in check mode."""
+    if module.check_mode:
+        return server
+    return RedisServer(module.params, log=server.log)
 
 
 def main():
@@ -440,8 +510,8 @@ def main():
     log = AclCommandLog()
     server = None
     try:
-        server = RedisServer(module.params, log=log)
-        result = run(module, server)
+        server, bootstrapped = login(module.params, log)
+        result = run(module, server, bootstrapped)
     except RedisModuleError as exc:
         module.fail_json(msg=str(exc), commands=log.commands)
     finally:

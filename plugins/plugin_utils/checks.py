@@ -41,8 +41,16 @@ OWNED_DIRECTIVES = ('requirepass', 'masterauth', 'masteruser', 'port', 'bind', '
 SERVICE_MANAGERS = ('systemd', 'sysv', 'none')
 TLS_AUTH_CLIENTS = ('yes', 'optional', 'no')
 TLS_FILE_VARIABLES = ('redis_tls_cert_file', 'redis_tls_key_file', 'redis_tls_ca_file')
-LINK_USER_VARIABLES = ('redis_replication_user', 'redis_sentinel_auth_user')
-LINK_PASSWORD_VARIABLES = ('redis_replication_password', 'redis_sentinel_auth_password')
+# The users the roles create in ACL mode: its name's variable, its password's, and the list of users of the
+# same instances, which must leave the name to the role.
+LINK_USERS = (
+    ('redis_replication_user', 'redis_replication_password', 'redis_acl_users'),
+    ('redis_sentinel_auth_user', 'redis_sentinel_auth_password', 'redis_acl_users'),
+    ('sentinel_peer_user', 'sentinel_peer_password', 'sentinel_acl_users'),
+    ('sentinel_client_user', 'sentinel_client_password', 'sentinel_acl_users'),
+)
+LINK_USER_VARIABLES = tuple(user for user, _password, _list in LINK_USERS)
+LINK_PASSWORD_VARIABLES = tuple(password for _user, password, _list in LINK_USERS)
 # Sentinel writes auth-user unquoted in its config file.
 LINK_USER_PATTERN = re.compile(r'[A-Za-z0-9._-]+\Z')
 
@@ -88,36 +96,103 @@ def unkeepable_password_errors(values, names):
 
 
 def link_users_errors(values):
-    """In ACL mode (values['acl_mode']: redis_acl_users is set), the users replication and the Sentinels log in as.
+    """In ACL mode (values['acl_mode']: redis_acl_users is set), the users the roles create with the least rights.
 
-    values: redis_replication_user and _password, redis_sentinel_auth_user and _password, and redis_acl_users
-    (None when unset), whose names must leave the link users' names to the roles.
+    values: the variables of LINK_USERS, and redis_acl_users and sentinel_acl_users (None when unset), whose names
+    must leave the link users' names to the roles.
     """
     if not values['acl_mode']:
         return []
     errors = []
     missing = [name for name in LINK_PASSWORD_VARIABLES if not values[name]]
     if missing:
-        errors.append('redis_acl_users is set, so replication and the Sentinels log in to the data instances as '
-                      'users of their own (redis_replication_user, redis_sentinel_auth_user) instead of default: '
-                      'set %s (the same on every host).' % ' and '.join(missing))
+        errors.append('redis_acl_users is set, so replication and the Sentinels log in as users of their own instead '
+                      'of default (redis_replication_user and redis_sentinel_auth_user on the data instances, '
+                      'sentinel_peer_user between the Sentinels), and the Sentinels get a read-only user '
+                      '(sentinel_client_user): set %s (the same on every host).' % ' and '.join(missing))
     errors += unkeepable_password_errors(values, LINK_PASSWORD_VARIABLES)
-    names = []
-    for variable in LINK_USER_VARIABLES:
+    owners = {}
+    for variable, _password, users_variable in LINK_USERS:
         name = values[variable]
         if not isinstance(name, str) or not LINK_USER_PATTERN.match(name) or name == acl.DEFAULT_USER:
             errors.append('%s is %s: a user name of letters, digits, ".", "-" and "_", other than default.'
                           % (variable, json.dumps(name)))
-        elif name in names:
-            errors.append('%s is %s, the same as redis_replication_user: the two links need users of their own '
-                          '(each has exactly the rights its link needs).' % (variable, json.dumps(name)))
-        names.append(name)
-    declared = [entry.get('name') for entry in values.get('redis_acl_users') or [] if isinstance(entry, dict)]
-    for variable, name in zip(LINK_USER_VARIABLES, names):
+            continue
+        if name in owners:
+            errors.append('%s is %s, the same as %s: each link needs a user of its own (each has exactly the '
+                          'rights its link needs).' % (variable, json.dumps(name), owners[name]))
+        owners.setdefault(name, variable)
+        declared = [entry.get('name') for entry in values.get(users_variable) or [] if isinstance(entry, dict)]
         if name in declared:
-            errors.append('redis_acl_users declares %s, which is %s: the role owns that user (its rules are the '
-                          'ones the Redis docs give); name the application user otherwise.'
-                          % (json.dumps(name), variable))
+            errors.append('%s declares %s, which is %s: the role owns that user (its rules are the ones the '
+                          'Redis docs give); name the application user otherwise.'
+                          % (users_variable, json.dumps(name), variable))
+    return errors
+
+
+def default_user_errors(values):
+    """redis_default_user off (values['redis_default_user'] a boolean already): only in ACL mode, with the admin
+    user's password, and with redis_password, which lets the first run in to create the admin user.
+
+    values: those of link_users_errors, and redis_default_user, redis_admin_user, redis_admin_password,
+    redis_password.
+    """
+    if values['redis_default_user']:
+        return []
+    if not values['acl_mode']:
+        return ['redis_default_user is off, which needs ACL mode: set redis_acl_users (an empty list will do) on '
+                'every host, so that replication and the Sentinels log in as users of their own rather than '
+                'default.']
+    errors = []
+    if not values['redis_admin_password']:
+        errors.append('redis_default_user is off, so the collection logs in to the data instances as '
+                      'redis_admin_user: set redis_admin_password (the same on every host).')
+    if not values['redis_password']:
+        errors.append('redis_default_user is off: keep redis_password set, the password default has until the first '
+                      'run creates redis_admin_user and turns default off.')
+    errors += unkeepable_password_errors(values, ('redis_admin_password',))
+    name = values['redis_admin_user']
+    taken = [variable for variable in LINK_USER_VARIABLES if values[variable] == name]
+    declared = [entry.get('name') for entry in values.get('redis_acl_users') or [] if isinstance(entry, dict)]
+    if not isinstance(name, str) or not LINK_USER_PATTERN.match(name) or name == acl.DEFAULT_USER:
+        errors.append('redis_admin_user is %s: a user name of letters, digits, ".", "-" and "_", other than default.'
+                      % json.dumps(name))
+    elif taken or name in declared:
+        errors.append('redis_admin_user is %s, the name of %s: the admin user needs a name of its own.'
+                      % (json.dumps(name), taken[0] if taken else 'a user of redis_acl_users'))
+    return errors
+
+
+# The passwords playbooks/rotate.yml moves, and where each one's user lives.
+ROTATABLE_PASSWORDS = LINK_PASSWORD_VARIABLES + ('redis_admin_password',)
+
+
+def previous_passwords_errors(values):
+    """redis_previous_passwords: the current passwords during a rotation, by the name of their variable.
+
+    values: redis_previous_passwords and acl_mode. Never repeats a password.
+    """
+    previous = values['redis_previous_passwords']
+    if not previous:
+        return []
+    if not isinstance(previous, dict):
+        return ['redis_previous_passwords must be a mapping of password variables to their current values, for '
+                'example {redis_replication_password: "{{ vault_replication_password_old }}"}.']
+    if not values['acl_mode']:
+        return ['redis_previous_passwords is set, but the passwords it rotates belong to the users of ACL mode: '
+                'set redis_acl_users on every host first.']
+    errors = []
+    unknown = sorted(name for name in previous if name not in ROTATABLE_PASSWORDS)
+    if unknown:
+        errors.append('redis_previous_passwords names %s: it takes %s.'
+                      % (', '.join(unknown), ', '.join(ROTATABLE_PASSWORDS)))
+    empty = sorted(name for name in previous if name in ROTATABLE_PASSWORDS and not previous[name])
+    if empty:
+        errors.append('redis_previous_passwords gives %s no value: give the password it has now, or leave it out.'
+                      % ', '.join(empty))
+    named = dict(('redis_previous_passwords.%s' % name, previous[name]) for name in previous
+                 if name in ROTATABLE_PASSWORDS)
+    errors += unkeepable_password_errors(named, sorted(named))
     return errors
 
 
@@ -134,6 +209,18 @@ def acl_mode_errors(modes):
     return ['redis_acl_users is set for %s but not for %s: set it for every host of the cluster (group_vars/all), '
             'since in ACL mode replication and the Sentinels log in as users of their own, and a mix fails at the '
             'next failover.' % (', '.join(with_users), ', '.join(without))]
+
+
+def default_user_mix_errors(settings):
+    """settings: each host of the cluster and its redis_default_user. Off everywhere or nowhere: the collection
+    logs in to every data instance of the cluster as the user one host's settings name."""
+    off = sorted(host for host, enabled in settings.items() if not enabled)
+    on = sorted(host for host, enabled in settings.items() if enabled)
+    if not off or not on:
+        return []
+    return ['redis_default_user is off for %s but not for %s: set it for every host of the cluster '
+            '(group_vars/all), since the collection logs in to every data instance as the same user.'
+            % (', '.join(off), ', '.join(on))]
 
 
 def tls_errors(values):

@@ -277,17 +277,73 @@ def test_default_can_be_disabled_when_logged_in_as_another_user(servers, run_mod
     disabled = run_module('redis_acl', as_admin(server, users))
     assert not disabled.failed, disabled.output
     assert disabled.result['users'] == dict(admin='unchanged', default='updated')
-    assert disabled.result['commands'] == ['ACL SETUSER default reset off', 'CONFIG REWRITE']
+    assert disabled.result['commands'] == ['ACL SETUSER default reset off', 'CONFIG SET requirepass ********',
+                                           'ACL SETUSER default reset off', 'CONFIG REWRITE']
     with pytest.raises(redis.AuthenticationError):
         redis.Redis(port=server.port, password=PASSWORD).ping()
     with pytest.raises(redis.AuthenticationError):
         redis.Redis(port=server.port).ping()
     assert login(server, 'admin', ADMIN_PASSWORD).execute_command('ACL', 'WHOAMI') == 'admin'
     assert 'user default off' in server.config.read_text()
+    # The old password left the config file with requirepass, and protected mode stays off (default not nopass).
+    assert 'requirepass' not in server.config.read_text() and PASSWORD not in server.config.read_text()
+    assert 'nopass' not in login(server, 'admin', ADMIN_PASSWORD).acl_getuser('default')['flags']
 
     again = run_module('redis_acl', as_admin(server, users))
     assert not again.failed, again.output
     assert not again.changed
+
+
+def test_bootstrap_password_creates_the_login_user_and_turns_default_off_in_one_run(servers, run_module):
+    # Only default can log in yet (a first deploy): the module logs in as it once, and as admin from then on.
+    server = servers(password=PASSWORD)
+    users = [user('admin', [ADMIN_PASSWORD], ADMIN_RULES), user('default', [], enabled=False)]
+    args = dict(login_port=server.port, login_user='admin', login_password=ADMIN_PASSWORD, users=users, purge=True,
+                bootstrap_password=PASSWORD)
+
+    without = run_module('redis_acl', dict(args, bootstrap_password=None))
+    assert without.failed
+    assert without.msg.startswith('Authentication or permission failure at localhost:%d' % server.port)
+
+    checked = run_module('redis_acl', args, check=True)
+    assert not checked.failed, checked.output
+    assert checked.changed and checked.result['bootstrapped']
+    assert acl_users(server) == {'default'}
+
+    boot = run_module('redis_acl', args)
+    assert not boot.failed, boot.output
+    assert boot.result['bootstrapped']
+    assert boot.result['users'] == dict(admin='created', default='updated')
+    # default last, and the persistence on the new login as admin (default has no rights left).
+    assert boot.result['commands'] == ['ACL SETUSER admin reset ~* &* +@all on >********',
+                                       'ACL SETUSER default reset off', 'CONFIG SET requirepass ********',
+                                       'ACL SETUSER default reset off', 'CONFIG REWRITE']
+    with pytest.raises(redis.AuthenticationError):
+        redis.Redis(port=server.port, password=PASSWORD).ping()
+    assert 'user default off' in server.config.read_text()
+    assert 'requirepass' not in server.config.read_text() and PASSWORD not in server.config.read_text()
+    assert PASSWORD not in boot.output and ADMIN_PASSWORD not in boot.output
+
+    again = run_module('redis_acl', args)
+    assert not again.failed, again.output
+    assert not again.changed and not again.result['bootstrapped']
+
+
+@pytest.mark.parametrize('users, words', [
+    ([user('default', [], enabled=False)], 'users must list login_user (admin) enabled'),
+    ([user('admin', [OLD_PASSWORD], ADMIN_RULES)], 'with login_password among its passwords'),
+])
+def test_a_bootstrap_that_would_lock_the_module_out_is_refused(servers, run_module, users, words):
+    server = servers(password=PASSWORD)
+    refused = run_module('redis_acl', dict(login_port=server.port, login_user='admin', login_password=ADMIN_PASSWORD,
+                                           users=users, bootstrap_password=PASSWORD))
+    assert refused.failed
+    assert words in refused.msg, refused.msg
+    assert refused.result['commands'] == []
+    assert acl_users(server) == {'default'}
+    no_user = run_module('redis_acl', dict(login_port=server.port, login_password=ADMIN_PASSWORD, users=users,
+                                           bootstrap_password=PASSWORD))
+    assert no_user.failed and 'bootstrap_password needs login_user' in no_user.msg
 
 
 def test_an_acl_file_is_saved(servers, run_module, tmp_path):

@@ -140,8 +140,10 @@ def test_acl_users_shapes_the_roles_refuse(users, expected):
     assert checks.acl_users_errors('redis_acl_users', users) == [expected]
 
 
-LINKS = dict(acl_mode=True, redis_acl_users=[], redis_replication_user='replication', redis_replication_password='r-pw',
-             redis_sentinel_auth_user='sentinel', redis_sentinel_auth_password='s-pw')
+LINKS = dict(acl_mode=True, redis_acl_users=[], sentinel_acl_users=None, redis_replication_user='replication',
+             redis_replication_password='r-pw', redis_sentinel_auth_user='sentinel', redis_sentinel_auth_password='s-pw',
+             sentinel_peer_user='sentinel-peer', sentinel_peer_password='p-pw', sentinel_client_user='sentinel-client',
+             sentinel_client_password='c-pw')
 
 
 def test_link_users_are_checked_in_acl_mode_only():
@@ -150,10 +152,13 @@ def test_link_users_are_checked_in_acl_mode_only():
 
 
 def test_acl_mode_needs_both_link_passwords_naming_them():
-    errors = checks.link_users_errors(dict(LINKS, redis_replication_password='', redis_sentinel_auth_password=''))
-    assert errors == ['redis_acl_users is set, so replication and the Sentinels log in to the data instances as users '
-                      'of their own (redis_replication_user, redis_sentinel_auth_user) instead of default: set '
-                      'redis_replication_password and redis_sentinel_auth_password (the same on every host).']
+    errors = checks.link_users_errors(dict(LINKS, redis_replication_password='', redis_sentinel_auth_password='',
+                                           sentinel_client_password=''))
+    assert errors == ['redis_acl_users is set, so replication and the Sentinels log in as users of their own instead '
+                      'of default (redis_replication_user and redis_sentinel_auth_user on the data instances, '
+                      'sentinel_peer_user between the Sentinels), and the Sentinels get a read-only user '
+                      '(sentinel_client_user): set redis_replication_password and redis_sentinel_auth_password and '
+                      'sentinel_client_password (the same on every host).']
 
 
 def test_a_link_password_sentinel_could_not_keep_is_refused_without_printing_it():
@@ -168,12 +173,18 @@ def test_a_link_password_sentinel_could_not_keep_is_refused_without_printing_it(
     (dict(redis_sentinel_auth_user='two words'),
      'redis_sentinel_auth_user is "two words": a user name of letters, digits, ".", "-" and "_", other than default.'),
     (dict(redis_sentinel_auth_user='replication'),
-     'redis_sentinel_auth_user is "replication", the same as redis_replication_user: the two links need users of '
-     'their own (each has exactly the rights its link needs).'),
+     'redis_sentinel_auth_user is "replication", the same as redis_replication_user: each link needs a user of its '
+     'own (each has exactly the rights its link needs).'),
+    (dict(sentinel_client_user='sentinel-peer'),
+     'sentinel_client_user is "sentinel-peer", the same as sentinel_peer_user: each link needs a user of its own '
+     '(each has exactly the rights its link needs).'),
+    (dict(sentinel_acl_users=[dict(name='sentinel-client')]),
+     'sentinel_acl_users declares "sentinel-client", which is sentinel_client_user: the role owns that user (its '
+     'rules are the ones the Redis docs give); name the application user otherwise.'),
     (dict(redis_acl_users=[dict(name='app'), dict(name='sentinel')]),
      'redis_acl_users declares "sentinel", which is redis_sentinel_auth_user: the role owns that user (its rules '
      'are the ones the Redis docs give); name the application user otherwise.'),
-], ids=['default', 'space', 'same user', 'declared by the user'])
+], ids=['default', 'space', 'same user', 'same sentinel user', 'declared by the user', 'declared on the sentinels'])
 def test_link_user_names_the_roles_refuse(changes, expected):
     assert checks.link_users_errors(dict(LINKS, **changes)) == [expected]
 
@@ -185,6 +196,77 @@ def test_acl_mode_is_set_for_every_host_of_the_cluster_or_for_none():
         'redis_acl_users is set for a, b but not for c: set it for every host of the cluster (group_vars/all), since '
         'in ACL mode replication and the Sentinels log in as users of their own, and a mix fails at the next '
         'failover.']
+
+
+DEFAULT_OFF = dict(LINKS, redis_default_user=False, redis_admin_user='admin', redis_admin_password='a-pw',
+                   redis_password='d-pw')
+
+
+def test_the_default_user_on_needs_nothing_more():
+    assert checks.default_user_errors(dict(DEFAULT_OFF, redis_default_user=True, redis_admin_password='')) == []
+    assert checks.default_user_errors(dict(DEFAULT_OFF)) == []
+
+
+@pytest.mark.parametrize('changes, expected', [
+    (dict(acl_mode=False),
+     ['redis_default_user is off, which needs ACL mode: set redis_acl_users (an empty list will do) on every host, '
+      'so that replication and the Sentinels log in as users of their own rather than default.']),
+    (dict(redis_admin_password='', redis_password=''),
+     ['redis_default_user is off, so the collection logs in to the data instances as redis_admin_user: set '
+      'redis_admin_password (the same on every host).',
+      'redis_default_user is off: keep redis_password set, the password default has until the first run creates '
+      'redis_admin_user and turns default off.']),
+    (dict(redis_admin_user='default'),
+     ['redis_admin_user is "default": a user name of letters, digits, ".", "-" and "_", other than default.']),
+    (dict(redis_admin_user='sentinel'),
+     ['redis_admin_user is "sentinel", the name of redis_sentinel_auth_user: the admin user needs a name of its '
+      'own.']),
+    (dict(redis_acl_users=[dict(name='admin')]),
+     ['redis_admin_user is "admin", the name of a user of redis_acl_users: the admin user needs a name of its '
+      'own.']),
+], ids=['not acl mode', 'passwords', 'default', 'link user', 'declared by the user'])
+def test_the_default_user_off_needs_acl_mode_and_an_admin_user(changes, expected):
+    assert checks.default_user_errors(dict(DEFAULT_OFF, **changes)) == expected
+
+
+def test_an_admin_password_sentinel_could_not_keep_is_refused_without_printing_it():
+    errors = checks.default_user_errors(dict(DEFAULT_OFF, redis_admin_password='a"b'))
+    assert len(errors) == 1 and errors[0].startswith('redis_admin_password may contain only printable ASCII')
+    assert 'a"b' not in errors[0]
+
+
+def test_the_default_user_is_off_for_every_host_of_the_cluster_or_for_none():
+    assert checks.default_user_mix_errors(dict(a=False, b=False)) == []
+    assert checks.default_user_mix_errors(dict(a=True, b=True)) == []
+    assert checks.default_user_mix_errors(dict(b=False, a=True, c=False)) == [
+        'redis_default_user is off for b, c but not for a: set it for every host of the cluster (group_vars/all), '
+        'since the collection logs in to every data instance as the same user.']
+
+
+@pytest.mark.parametrize('previous, acl_mode, expected', [
+    ({}, False, []),
+    ({'redis_replication_password': 'old-pw', 'redis_admin_password': 'old-admin'}, True, []),
+    ({'redis_replication_password': 'old-pw'}, False,
+     ['redis_previous_passwords is set, but the passwords it rotates belong to the users of ACL mode: set '
+      'redis_acl_users on every host first.']),
+    ('old-pw', True,
+     ['redis_previous_passwords must be a mapping of password variables to their current values, for example '
+      '{redis_replication_password: "{{ vault_replication_password_old }}"}.']),
+    ({'redis_password': 'x', 'sentinel_peer_password': ''}, True,
+     ['redis_previous_passwords names redis_password: it takes redis_replication_password, '
+      'redis_sentinel_auth_password, sentinel_peer_password, sentinel_client_password, redis_admin_password.',
+      'redis_previous_passwords gives sentinel_peer_password no value: give the password it has now, or leave it '
+      'out.']),
+], ids=['none', 'fine', 'not acl mode', 'not a mapping', 'unknown and empty'])
+def test_previous_passwords_of_a_rotation(previous, acl_mode, expected):
+    assert checks.previous_passwords_errors(dict(redis_previous_passwords=previous, acl_mode=acl_mode)) == expected
+
+
+def test_a_previous_password_sentinel_could_not_keep_is_refused_without_printing_it():
+    errors = checks.previous_passwords_errors(dict(redis_previous_passwords={'sentinel_peer_password': 'o ld'},
+                                                   acl_mode=True))
+    assert len(errors) == 1 and errors[0].startswith('redis_previous_passwords.sentinel_peer_password may contain')
+    assert 'o ld' not in errors[0]
 
 
 def test_masteruser_is_the_roles_own_directive():
