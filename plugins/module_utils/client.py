@@ -148,6 +148,20 @@ def _is_auth_failure(message):
             or 'AUTH' in upper and 'PASSWORD' in upper)
 
 
+# What a client sees when the server ends a TLS session it has just accepted. With TLS 1.3 the
+# server checks the client certificate only after the client's handshake is done, so a missing or
+# untrusted one shows as an alert or, when the client writes first, as a bare EOF or reset.
+_TLS_SESSION_ENDED = ('ALERT', 'EOF OCCURRED', 'CONNECTION RESET', 'CONNECTION CLOSED', 'BROKEN PIPE')
+TLS_CLIENT_CERT_HINT = ('the server ended the TLS session, as one with tls-auth-clients yes does when the '
+                        'client certificate is missing or not signed by a CA of its tls-ca-cert-file: '
+                        'check certfile and keyfile')
+
+
+def _tls_session_ended(message):
+    upper = message.upper()
+    return any(sign in upper for sign in _TLS_SESSION_ENDED)
+
+
 def tls_options(params):
     """redis-py's connection arguments for the modules' TLS options (none when tls is off)."""
     if not params['tls']:
@@ -174,6 +188,7 @@ class RedisServer:
         self.port = port if port is not None else params['login_port']
         self.address = '%s:%s' % (self.host, self.port)
         self.log = log if log is not None else CommandLog()
+        self.tls = bool(params['tls'])
         timeout = params['connect_timeout']
         kwargs = dict(
             host=self.host,
@@ -238,6 +253,9 @@ class RedisServer:
         message = str(exc) or exc.__class__.__name__
         if isinstance(exc, (redis_exceptions.ConnectionError, redis_exceptions.TimeoutError)) \
                 and not isinstance(exc, redis_exceptions.AuthenticationError):
+            if self.tls and _tls_session_ended(message):
+                # Alone, "EOF occurred in violation of protocol" does not say which side to fix.
+                message = '%s (%s)' % (message, TLS_CLIENT_CERT_HINT)
             return RedisModuleError('Cannot connect to %s: %s' % (self.address, message))
         if isinstance(exc, (redis_exceptions.AuthenticationError, redis_exceptions.NoPermissionError)) \
                 or _is_auth_failure(message):
