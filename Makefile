@@ -11,24 +11,42 @@ IMPORTER_STAMP := $(IMPORTER_VENV)/.requirements-installed
 
 LOCAL_VERSION := 8.0.2
 LOCAL_SOURCE := .local/source-redis-$(LOCAL_VERSION).yml
+LOCAL_SECURE_INVENTORY := inventories/local-secure
+# Which of the two local deployments runs: make local-secure records its
+# inventory there, so that make status and make local-clean log in as it does.
+LOCAL_INVENTORY_FILE := .local/inventory
+LOCAL_INVENTORY = $(shell cat $(LOCAL_INVENTORY_FILE) 2>/dev/null || echo inventories/local/hosts.yml)
 
-.PHONY: local status local-clean test test-scripts test-modules test-roles test-collection test-scenarios test-hosts sanity lint prerequisites venv test-venv importer-venv clean
+.PHONY: local local-secure status local-clean test test-scripts test-modules test-roles test-collection test-scenarios test-hosts sanity lint prerequisites venv test-venv importer-venv clean
 
 ## make local: a primary, 2 replicas and 3 Sentinels on this machine's loopback.
 ## LOCAL_ARGS passes more arguments to ansible-playbook, e.g. LOCAL_ARGS=-v.
 local: venv
 	@mkdir -p .local
 	scripts/fetch-source --flavor redis --version $(LOCAL_VERSION) --vars-file $(LOCAL_SOURCE) >/dev/null
+	rm -f $(LOCAL_INVENTORY_FILE)
 	$(BIN)/ansible-playbook site.yml $(LOCAL_ARGS)
 	$(BIN)/ansible-playbook playbooks/status.yml
 
-## make status: the table of the local deployment.
+## make local-secure: the same on TLS only, with the default user off, the
+## built-in ACL users and an application user app (DEVELOPMENT.md).
+local-secure: venv
+	@mkdir -p .local
+	scripts/fetch-source --flavor redis --version $(LOCAL_VERSION) --vars-file $(LOCAL_SOURCE) >/dev/null
+	$(BIN)/ansible localhost -o -m redisops.sentinel.tls_certificates \
+	  -a '{"dir": "$(abspath .local/tls)", "ca_common_name": "redisops.sentinel local CA", "certificates": [{"name": "local", "ip_addresses": ["127.0.0.1"], "dns_names": ["localhost"]}]}'
+	echo $(LOCAL_SECURE_INVENTORY) > $(LOCAL_INVENTORY_FILE)
+	$(BIN)/ansible-playbook -i $(LOCAL_SECURE_INVENTORY) site.yml $(LOCAL_ARGS)
+	$(BIN)/ansible-playbook -i $(LOCAL_SECURE_INVENTORY) playbooks/status.yml
+
+## make status: the table of the local deployment (either of the two).
 status: venv
-	$(BIN)/ansible-playbook playbooks/status.yml
+	$(BIN)/ansible-playbook -i $(LOCAL_INVENTORY) playbooks/status.yml
 
 ## make local-clean: stop and remove the local deployment (its data too).
 local-clean: venv
-	$(BIN)/ansible-playbook playbooks/remove.yml -e redisops_remove_confirm=yes
+	$(BIN)/ansible-playbook -i $(LOCAL_INVENTORY) playbooks/remove.yml -e redisops_remove_confirm=yes
+	rm -f $(LOCAL_INVENTORY_FILE)
 
 ## make test: every test the repository has (CI runs exactly this). The
 ## scenarios run beside the other tests (see scripts/run-tests); what both

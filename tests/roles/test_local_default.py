@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.support.local_default import DATA_PORTS, MASTER, SENTINEL_PORTS, copy_checkout, leftover_files, port_in_use
+from tests.support.local_default import DATA_PORTS, MASTER, SENTINEL_PORTS, deployed, port_in_use
 from tests.support.paths import REPO
 from tests.support.playbook_run import PlaybookRun
 from tests.support.processes import host_processes
@@ -95,22 +95,7 @@ class LocalDeployment:
 
 @pytest.fixture(scope='module')
 def deployment(tmp_path_factory):
-    busy = [port for port in DATA_PORTS + SENTINEL_PORTS if port_in_use(port)]
-    if busy:
-        pytest.fail('ports %s are in use: stop the local deployment (make local-clean) before these tests'
-                    % ', '.join(map(str, busy)))
-    local = LocalDeployment(copy_checkout(tmp_path_factory.mktemp('checkout')))
-    if leftover_files():
-        # Stopped, so nobody uses it; removing needs no password.
-        cleaned = local.make('local-clean')
-        assert cleaned.returncode == 0, cleaned.explain()
-        assert not leftover_files(), 'make local-clean left %s' % leftover_files()
-    local.first_run = local.make('local')
-    yield local
-    cleaned = local.make('local-clean')
-    assert cleaned.returncode == 0, cleaned.explain()
-    still = [port for port in DATA_PORTS + SENTINEL_PORTS if port_in_use(port)]
-    assert not still, 'make local-clean left ports %s in use' % still
+    yield from deployed(tmp_path_factory, LocalDeployment, 'local')
 
 
 def test_make_local_deploys_a_primary_two_replicas_and_three_sentinels(deployment):

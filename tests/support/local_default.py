@@ -8,6 +8,8 @@ import socket
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.support.paths import REPO
 
 DATA_PORTS = (7000, 7001, 7002)
@@ -43,3 +45,33 @@ def copy_checkout(target):
         elif source.is_file():
             shutil.copy2(source, destination)
     return target
+
+
+def fresh_local_copy(tmp_path_factory, deployment_class):
+    """A deployment_class (LocalDeployment) on a fresh copy of the checkout, once
+    the local default's ports are known free and a stopped deployment's files
+    are gone (`make local-clean`; stopped, so removing needs no password)."""
+    busy = [port for port in DATA_PORTS + SENTINEL_PORTS if port_in_use(port)]
+    if busy:
+        pytest.fail('ports %s are in use: stop the local deployment (make local-clean) before these tests'
+                    % ', '.join(map(str, busy)))
+    local = deployment_class(copy_checkout(tmp_path_factory.mktemp('checkout')))
+    if leftover_files():
+        cleaned = local.make('local-clean')
+        assert cleaned.returncode == 0, cleaned.explain()
+        assert not leftover_files(), 'make local-clean left %s' % leftover_files()
+    return local
+
+
+def deployed(tmp_path_factory, deployment_class, target):
+    """A module fixture's body: `make <target>` on a fresh copy (its run in
+    first_run), and `make local-clean` after the module's tests, which must free
+    every port and forget which deployment ran."""
+    local = fresh_local_copy(tmp_path_factory, deployment_class)
+    local.first_run = local.make(target)
+    yield local
+    cleaned = local.make('local-clean')
+    assert cleaned.returncode == 0, cleaned.explain()
+    still = [port for port in DATA_PORTS + SENTINEL_PORTS if port_in_use(port)]
+    assert not still, 'make local-clean left ports %s in use' % still
+    assert not (local.checkout / '.local' / 'inventory').exists()
