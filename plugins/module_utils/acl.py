@@ -28,6 +28,14 @@ NOPASS = 'nopass'
 # Fields of ACL GETUSER that describe the permissions, in the root selector and in each selector.
 RULE_FIELDS = ('keys', 'channels', 'commands')
 NAME_REFUSED = re.compile(r'[\s\x00]')
+# The forms of an ACL rule (ACL SETUSER's modifiers), besides passwords and
+# on/off, which have checks of their own: keywords, in any case, and the
+# prefixed rules of keys, channels and commands. A token that is none of them
+# ("get" for "+get") is refused before anything changes; Redis itself judges
+# the rest (command and category names) on a scratch user.
+RULE_KEYWORDS = frozenset(('nopass', 'resetpass', 'reset', 'allkeys', 'resetkeys', 'allchannels', 'resetchannels',
+                           'allcommands', 'nocommands', 'clearselectors', 'sanitize-payload', 'skip-sanitize-payload'))
+RULE_FORM = re.compile(r'^(~.*|%(R|W|RW|WR)~.*|&.*|[+-]@?[^\s@|][^\s]*)$', re.I)
 
 # Redis's answer to ACL SAVE when the server has no aclfile.
 NO_ACL_FILE_REPLY = 'not configured to use an ACL file'
@@ -74,6 +82,29 @@ def password_tokens(rules):
     return [token for token in rule_tokens(rules) if _bare(token).startswith(PASSWORD_TOKEN_PREFIXES)]
 
 
+def malformed_tokens(rules):
+    """The tokens of rules that are no ACL rule at all (passwords and on/off aside)."""
+    malformed = []
+    for token in rule_tokens(rules):
+        bare = _bare(token)
+        if not bare or bare.startswith(PASSWORD_TOKEN_PREFIXES) or bare.lower() in STATE_TOKENS:
+            continue
+        if bare.lower() not in RULE_KEYWORDS and not RULE_FORM.match(bare):
+            malformed.append(bare)
+    return malformed
+
+
+def malformed_message(label, tokens):
+    """What is wrong with rules that hold tokens of no rule's form, with a guess for a bare command name."""
+    shown = unique(tokens)
+    words = [token for token in shown if re.match(r'^[a-z][a-z0-9|-]*$', token, re.I)]
+    return ('%s: rules hold %s, which %s no ACL rule%s: a rule is +command, -command, +@category, ~pattern, '
+            '%%R~pattern, &pattern, allkeys, allchannels, allcommands, nocommands, reset, resetkeys, resetchannels '
+            'or nopass, or a selector of those in parentheses'
+            % (label, ', '.join('"%s"' % token for token in shown), 'is' if len(shown) == 1 else 'are',
+               ' (did you mean +%s?)' % words[0] if words else ''))
+
+
 def has_nopass(rules):
     return any(_bare(token).lower() == NOPASS for token in rule_tokens(rules))
 
@@ -100,6 +131,9 @@ def _entry_errors(index, entry, params, option):
     if password_tokens(entry['rules']):
         errors.append('%s: rules must not hold passwords or password hashes (tokens starting with >, <, # or !): '
                       'give the passwords in passwords' % label)
+    malformed = malformed_tokens(entry['rules'])
+    if malformed:
+        errors.append(malformed_message(label, malformed))
     states = [token for token in rule_tokens(entry['rules']) if token.lower() in STATE_TOKENS]
     if states:
         errors.append('%s: rules must not say %s: use enabled' % (label, ' or '.join(unique(states))))

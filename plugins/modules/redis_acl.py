@@ -73,6 +73,7 @@ options:
           - Password tokens (C(>password), C(<password), C(#hash), C(!hash)) are refused, and hidden in the
             output of the refusal; give passwords in O(users[].passwords). C(on) and C(off) are refused; use
             O(users[].enabled).
+          - A word that has the form of no rule (V(get) for V(+get)) is refused before the module logs in.
         type: str
         default: ''
       enabled:

@@ -4,6 +4,7 @@
 (the RESP2 flat list, and the RESP3 map), the comparison of users, the commands and their masks, and the
 refusals of the options."""
 
+import re
 import sys
 
 import pytest
@@ -23,6 +24,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.acl import (  # 
     dropped_login_password,
     input_errors,
     lockout_errors,
+    malformed_tokens,
     parse_user,
     password_hash,
     password_tokens,
@@ -197,6 +199,21 @@ def test_the_refused_rules_message_names_the_entry():
                        "'+nosuchcmd'; nothing was changed")
 
 
+def test_every_form_of_rule_the_docs_give_and_the_roles_use_is_accepted():
+    """No false alarm: the forms of ACL SETUSER's modifiers, and the rules of the
+    link users, the admin and the Sentinels' users as redis_common declares them."""
+    forms = ('on off nopass resetpass reset allkeys resetkeys allchannels resetchannels allcommands nocommands '
+             'clearselectors sanitize-payload skip-sanitize-payload ~* ~app:* %R~r:* %W~w:* %RW~rw:* &* &news.* '
+             '+@all -@dangerous +get -flushall +config|get -client|kill +select|0 (~sel:* +get) ( %R~x* ) ALLKEYS +GET')
+    assert malformed_tokens(forms) == []
+    variables = (REPO / 'roles' / 'redis_common' / 'vars' / 'main.yml').read_text()
+    declared = re.findall(r'^__redisops_\w+_rules: (?:>-\n)?((?:.*\n)*?)(?=^\S)', variables, re.M)
+    assert len(declared) == 4, declared
+    for rules in declared + ['~* &* +@all']:
+        rules = re.sub(r'\{\{.*?\}\}', ' +failover', rules).strip("'\n ")
+        assert malformed_tokens(rules) == [], rules
+
+
 @pytest.mark.parametrize('users, changes, words', [
     ([entry(), entry()], {}, 'users[1] (app): the name is given twice (also users[0]): give each user once'),
     ([entry(name='')], {}, 'users[0]: name must not be empty'),
@@ -209,6 +226,9 @@ def test_the_refused_rules_message_names_the_entry():
     ([entry(rules='(~* <secret)')], {}, 'rules must not hold passwords'),
     ([entry(rules='~* on +@all')], {}, 'users[0] (app): rules must not say on: use enabled'),
     ([entry(rules='nopass ~*')], {}, 'rules say nopass (any password logs in) and passwords are given'),
+    ([entry(rules='~* get')], {}, 'users[0] (app): rules hold "get", which is no ACL rule (did you mean +get?): '
+     'a rule is +command'),
+    ([entry(rules='allkey (~a* %X~b* +get) + -@')], {}, 'rules hold "allkey", "%X~b*", "+", "-@", which are no ACL rule'),
     ([entry('admin', enabled=False)], dict(login_user='admin'),
      'users[0] (admin): refusing to disable the user this module logs in as (login_user)'),
     ([entry('default', enabled=False)], {},

@@ -135,6 +135,10 @@ def test_acl_users_errors_name_the_variable_and_the_entry_and_never_a_password()
      'redis_acl_users[0] (app): unknown keys password: a user has name, passwords, rules and enabled.'),
     ('app', 'redis_acl_users must be a list of users, each a mapping with name, passwords, rules and enabled.'),
     ([dict(APP, name='')], 'redis_acl_users[0]: name must not be empty.'),
+    ([dict(APP, rules='~app:* get set')],
+     'redis_acl_users[0] (app): rules hold "get", "set", which are no ACL rule (did you mean +get?): a rule is '
+     '+command, -command, +@category, ~pattern, %R~pattern, &pattern, allkeys, allchannels, allcommands, '
+     'nocommands, reset, resetkeys, resetchannels or nopass, or a selector of those in parentheses.'),
 ])
 def test_acl_users_shapes_the_roles_refuse(users, expected):
     assert checks.acl_users_errors('redis_acl_users', users) == [expected]
