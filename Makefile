@@ -17,22 +17,23 @@ LOCAL_SECURE_INVENTORY := inventories/local-secure
 LOCAL_INVENTORY_FILE := .local/inventory
 LOCAL_INVENTORY = $(shell cat $(LOCAL_INVENTORY_FILE) 2>/dev/null || echo inventories/local/hosts.yml)
 
-.PHONY: local local-secure status local-clean test test-scripts test-modules test-roles test-collection test-scenarios test-hosts sanity lint prerequisites venv test-venv importer-venv clean
+.PHONY: local-source local local-secure status local-clean test test-scripts test-modules test-roles test-collection test-scenarios test-hosts sanity lint prerequisites venv test-venv importer-venv clean
+
+# The verified source both local deployments build (cached: no download once fetched).
+local-source: venv
+	@mkdir -p .local
+	scripts/fetch-source --flavor redis --version $(LOCAL_VERSION) --vars-file $(LOCAL_SOURCE) >/dev/null
 
 ## make local: a primary, 2 replicas and 3 Sentinels on this machine's loopback.
 ## LOCAL_ARGS passes more arguments to ansible-playbook, e.g. LOCAL_ARGS=-v.
-local: venv
-	@mkdir -p .local
-	scripts/fetch-source --flavor redis --version $(LOCAL_VERSION) --vars-file $(LOCAL_SOURCE) >/dev/null
+local: local-source
 	rm -f $(LOCAL_INVENTORY_FILE)
 	$(BIN)/ansible-playbook site.yml $(LOCAL_ARGS)
 	$(BIN)/ansible-playbook playbooks/status.yml
 
 ## make local-secure: the same on TLS only, with the default user off, the
 ## built-in ACL users and an application user app (DEVELOPMENT.md).
-local-secure: venv
-	@mkdir -p .local
-	scripts/fetch-source --flavor redis --version $(LOCAL_VERSION) --vars-file $(LOCAL_SOURCE) >/dev/null
+local-secure: local-source
 	$(BIN)/ansible localhost -o -m redisops.sentinel.tls_certificates \
 	  -a '{"dir": "$(abspath .local/tls)", "ca_common_name": "redisops.sentinel local CA", "certificates": [{"name": "local", "ip_addresses": ["127.0.0.1"], "dns_names": ["localhost"]}]}'
 	echo $(LOCAL_SECURE_INVENTORY) > $(LOCAL_INVENTORY_FILE)

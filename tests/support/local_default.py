@@ -47,10 +47,13 @@ def copy_checkout(target):
     return target
 
 
-def fresh_local_copy(tmp_path_factory, deployment_class):
-    """A deployment_class (LocalDeployment) on a fresh copy of the checkout, once
-    the local default's ports are known free and a stopped deployment's files
-    are gone (`make local-clean`; stopped, so removing needs no password)."""
+def deployed(tmp_path_factory, deployment_class, target):
+    """A module fixture's body: a deployment_class (LocalDeployment) on a fresh
+    copy of the checkout, once the local default's ports are known free and a
+    stopped deployment's files are gone (`make local-clean`; stopped, so
+    removing needs no password); `make <target>` (its run in first_run); and
+    `make local-clean` after the module's tests, which must free every port and
+    forget which deployment ran."""
     busy = [port for port in DATA_PORTS + SENTINEL_PORTS if port_in_use(port)]
     if busy:
         pytest.fail('ports %s are in use: stop the local deployment (make local-clean) before these tests'
@@ -60,14 +63,6 @@ def fresh_local_copy(tmp_path_factory, deployment_class):
         cleaned = local.make('local-clean')
         assert cleaned.returncode == 0, cleaned.explain()
         assert not leftover_files(), 'make local-clean left %s' % leftover_files()
-    return local
-
-
-def deployed(tmp_path_factory, deployment_class, target):
-    """A module fixture's body: `make <target>` on a fresh copy (its run in
-    first_run), and `make local-clean` after the module's tests, which must free
-    every port and forget which deployment ran."""
-    local = fresh_local_copy(tmp_path_factory, deployment_class)
     local.first_run = local.make(target)
     yield local
     cleaned = local.make('local-clean')
