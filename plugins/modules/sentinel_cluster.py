@@ -32,6 +32,11 @@ extends_documentation_fragment:
   - redisops.sentinel.login.master
   - redisops.sentinel.attributes.info
 options:
+  connect_timeout:
+    description:
+      - Seconds to wait for the connection to each Sentinel and data instance, and for each reply. An instance
+        that takes longer counts as not answering for this look.
+    default: 2
   sentinels:
     description:
       - Every Sentinel of the primary, each as the roles' endpoints have it (C(host), C(port), C(name) of the
@@ -286,6 +291,8 @@ SENTINEL_CONDITIONS = ('sentinels_reachable', 'majority', 'unanimous', 'ckquorum
 
 def argument_spec():
     spec = login_argument_spec(SENTINEL_DEFAULT_PORT)
+    # A view asks every instance of the group: one host that is down must not hold it 5 s per look.
+    spec['connect_timeout']['default'] = 2
     spec.update(
         name=dict(type='str', required=True),
         sentinels=dict(type='list', elements='dict', default=[], options=endpoint_options(SENTINEL_DEFAULT_PORT)),

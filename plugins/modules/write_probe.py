@@ -13,8 +13,9 @@ description:
   - >-
     A client that writes through the Sentinels every O(interval_ms) milliseconds while something else moves the
     primary role (a switchover, an upgrade, a killed host), and reports the acknowledged writes the primary no
-    longer has and the longest time between two acknowledged writes. Meant to run in the background, with
-    C(async) and C(poll: 0), beside the tasks whose cost it measures.
+    longer has and the longest time between two acknowledged writes. It runs in the background beside the tasks
+    whose cost it measures - with O(state=started) and later O(state=stopped), or in one task run with C(async)
+    and C(poll: 0) (O(state=run)).
   - First asks the Sentinels for the primary and logs in to it, so that a wrong password or an unknown master
     name fails before anything is written.
   - Then writes C(SET <key_prefix><n> <n>) for n = 1, 2, ... through redis-py's Sentinel client, one attempt per
@@ -24,6 +25,11 @@ description:
   - At the end, waits until the Sentinels agree on a primary that runs as one, counts the acknowledged writes
     it does not have, deletes every key the probe wrote there, and removes O(ready_file) and O(stop_file). It
     leaves nothing behind, and reports C(changed=false).
+  - O(state=started) starts the probe as a process of its own on the host that runs the module, in a private
+    directory it makes, and returns once O(ready_after) writes were acknowledged (or fails with the probe's error,
+    a wrong password for one, within O(ready_timeout) seconds). O(state=stopped) with that RV(probe) stops it,
+    waits for its report (the count at the end included), removes the directory and returns the report. The
+    process ends by itself after O(max_seconds), so that a probe whose stop never comes does not write forever.
   - O(key_prefix) must be a prefix that no application uses - the probe overwrites and deletes
     C(<key_prefix>1), C(<key_prefix>2) and so on.
 version_added: 0.1.0
@@ -38,21 +44,40 @@ attributes:
   async:
     support: full
     description: >-
-      Meant to run with C(async) and C(poll: 0); give C(async) more seconds than O(max_seconds).
+      O(state=run) is meant to run with C(async) and C(poll: 0); give C(async) more seconds than O(max_seconds).
   check_mode:
     support: full
-    description: Writes nothing, reads nothing, and returns at once with a message.
+    description: Writes nothing, reads nothing, starts and stops nothing, and returns at once with a message.
   diff_mode:
     support: none
     description: The module changes nothing, so there is nothing to diff.
 options:
+  state:
+    description:
+      - V(run) writes until O(stop_file) exists or O(max_seconds) passed, then reports (run it with C(async)).
+      - V(started) starts the probe in the background and returns its RV(probe) once it writes.
+      - V(stopped) stops the probe O(probe) names and returns its report.
+    type: str
+    choices: [run, started, stopped]
+    default: run
+  probe:
+    description:
+      - The RV(probe) of the O(state=started) task, for O(state=stopped). Nothing else is needed then.
+    type: path
+  ready_timeout:
+    description: Seconds O(state=started) waits for the probe to be ready (O(ready_after) acknowledged writes).
+    type: int
+    default: 30
+  name:
+    description:
+      - The name of the primary, as the Sentinels monitor it. Required unless O(state=stopped).
+    required: false
   sentinels:
     description:
       - Every Sentinel of the primary, each as the roles' endpoints have it. The probe asks them where the primary
-        is, as an application's Sentinel client does.
+        is, as an application's Sentinel client does. Required unless O(state=stopped).
       - O(login_host) and O(login_port) are not used; O(login_user), O(login_password) and the TLS options are
         used for each.
-    required: true
   data_login_user:
     description: The user to log in to the data instances with; by default O(login_user).
     type: str
@@ -81,20 +106,20 @@ options:
     description:
       - The probe stops once this file exists (on the host that runs the module). It must not exist when the
         module starts. The module removes it at the end.
-      - Without it, the probe runs for O(max_seconds).
+      - Without it, the probe runs for O(max_seconds). O(state=run) only.
     type: path
   ready_file:
     description:
       - The module creates this file (on the host that runs the module) once O(ready_after) writes were
         acknowledged, for C(ansible.builtin.wait_for) to wait on. It must not exist when the module starts. The
-        module removes it at the end.
+        module removes it at the end. O(state=run) only.
     type: path
   ready_after:
-    description: How many acknowledged writes make the probe ready (see O(ready_file)).
+    description: How many acknowledged writes make the probe ready (see O(ready_file) and O(state=started)).
     type: int
     default: 20
   max_seconds:
-    description: Seconds after which the probe stops even when O(stop_file) does not exist.
+    description: Seconds after which the probe stops even when O(stop_file) does not exist or no stop came.
     type: int
     default: 600
 notes:
@@ -112,36 +137,16 @@ seealso:
 '''
 
 EXAMPLES = r'''
-# The probe runs in the background while the primary moves; the passwords come from variables (a vault).
-- name: Remove the files of an earlier probe
-  ansible.builtin.file:
-    path: "{{ item }}"
-    state: absent
-  loop:
-    - /var/tmp/write-probe.ready
-    - /var/tmp/write-probe.stop
-  delegate_to: localhost
-  run_once: true
-
+# The probe writes in the background while the primary moves; the passwords come from variables (a vault).
 - name: Start writing through Sentinel
   redisops.sentinel.write_probe:
+    state: started
     name: mymaster
     sentinels: "{{ redisops_sentinel_endpoints }}"
     login_password: "{{ sentinel_password }}"
     data_login_password: "{{ redis_password }}"
-    ready_file: /var/tmp/write-probe.ready
-    stop_file: /var/tmp/write-probe.stop
     max_seconds: 900
-  async: 960
-  poll: 0
   register: probe
-  delegate_to: localhost
-  run_once: true
-
-- name: Wait until the probe writes
-  ansible.builtin.wait_for:
-    path: /var/tmp/write-probe.ready
-    timeout: 60
   delegate_to: localhost
   run_once: true
 
@@ -153,21 +158,11 @@ EXAMPLES = r'''
     data_login_password: "{{ redis_password }}"
   run_once: true
 
-- name: Tell the probe to stop
-  ansible.builtin.file:
-    path: /var/tmp/write-probe.stop
-    state: touch
-    mode: "0600"
-  delegate_to: localhost
-  run_once: true
-
-- name: Wait for the probe's report
-  ansible.builtin.async_status:
-    jid: "{{ probe.ansible_job_id }}"
+- name: Stop the probe and collect its report
+  redisops.sentinel.write_probe:
+    state: stopped
+    probe: "{{ probe.probe }}"
   register: report
-  until: report is finished
-  retries: 60
-  delay: 2
   delegate_to: localhost
   run_once: true
 
@@ -175,12 +170,33 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ report.lost }} acknowledged writes lost, longest gap {{ report.longest_gap }} s"
   run_once: true
+
+# The same in one task, run in the background with async: it writes until the stop file exists.
+- name: Write through Sentinel until /var/tmp/write-probe.stop exists
+  redisops.sentinel.write_probe:
+    name: mymaster
+    sentinels: "{{ redisops_sentinel_endpoints }}"
+    login_password: "{{ sentinel_password }}"
+    data_login_password: "{{ redis_password }}"
+    ready_file: /var/tmp/write-probe.ready
+    stop_file: /var/tmp/write-probe.stop
+    max_seconds: 900
+  async: 960
+  poll: 0
+  register: probe_job
+  delegate_to: localhost
+  run_once: true
 '''
 
 RETURN = r'''
+probe:
+  description: The probe's directory, for O(state=stopped) (its O(probe)).
+  returned: when O(state=started) started a probe
+  type: str
+  sample: /tmp/redisops-write-probe-x1y2z3
 acknowledged:
   description: How many writes the primary acknowledged.
-  returned: when the probe ran
+  returned: when the probe ran (O(state=run) and O(state=stopped))
   type: int
   sample: 41230
 lost:
@@ -252,7 +268,10 @@ stopped_by:
   sample: stop_file
 '''
 
+import errno
+import json
 import os
+import tempfile
 import time
 
 from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
@@ -268,7 +287,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view imp
 from ansible_collections.redisops.sentinel.plugins.module_utils.cluster_view import look as look_at_cluster
 from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import endpoint_dict_errors, endpoint_options, format_address
 from ansible_collections.redisops.sentinel.plugins.module_utils.sentinel import login_and_name_errors
-from ansible_collections.redisops.sentinel.plugins.module_utils.waiting import wait_for
+from ansible_collections.redisops.sentinel.plugins.module_utils.waiting import WaitTimeout, wait_for
 from ansible_collections.redisops.sentinel.plugins.module_utils.write_probe import SentinelWriter
 
 DEFAULT_PREFIX = 'redisops:write-probe:'
@@ -277,6 +296,8 @@ KEY_TTL_MARGIN = 600
 # Seconds the Sentinels have to agree on a primary, at the start and at the end.
 SETTLE_SECONDS = 30
 STOP_POLL = 0.05
+# Seconds state=stopped waits for the report: the probe's wait for the Sentinels at the end, and its count.
+REPORT_SECONDS = SETTLE_SECONDS + 60
 
 
 class ProbeFailed(RedisModuleError):
@@ -290,8 +311,11 @@ class ProbeFailed(RedisModuleError):
 def argument_spec():
     spec = login_argument_spec(SENTINEL_DEFAULT_PORT)
     spec.update(
-        name=dict(type='str', required=True),
-        sentinels=dict(type='list', elements='dict', required=True, options=endpoint_options(SENTINEL_DEFAULT_PORT)),
+        state=dict(type='str', choices=['run', 'started', 'stopped'], default='run'),
+        probe=dict(type='path'),
+        ready_timeout=dict(type='int', default=30),
+        name=dict(type='str'),
+        sentinels=dict(type='list', elements='dict', options=endpoint_options(SENTINEL_DEFAULT_PORT)),
         data_login_user=dict(type='str'),
         data_login_password=dict(type='str', no_log=True),
         interval_ms=dict(type='int', default=1),
@@ -323,7 +347,24 @@ def file_errors(params):
     return errors
 
 
+def state_errors(params):
+    """What each state needs: a probe to stop, or a primary to write to (and no files of state=run's)."""
+    if params['state'] == 'stopped':
+        return [] if params['probe'] else ['state=stopped needs probe, the probe a state=started task returned']
+    errors = ['state=%s needs %s' % (params['state'], option) for option in ('name', 'sentinels')
+              if params[option] is None]
+    if params['state'] == 'started':
+        errors.extend('%s is for state=run: state=started makes its own in its directory' % option
+                      for option in ('stop_file', 'ready_file') if params[option] is not None)
+        if params['ready_timeout'] < 1:
+            errors.append('ready_timeout must be at least 1, got %s' % params['ready_timeout'])
+    return errors
+
+
 def input_errors(params):
+    errors = state_errors(params)
+    if errors or params['state'] == 'stopped':
+        return errors
     errors = login_and_name_errors(params)
     errors.extend(endpoint_dict_errors(params['sentinels'], 'sentinels', 'Sentinel'))
     if params['interval_ms'] < 1:
@@ -490,21 +531,125 @@ def run(params, warnings):
     return result
 
 
-def main():
-    module = LoginModule(argument_spec=argument_spec(), supports_check_mode=True)
-    refuse_bad_input(module, input_errors(module.params))
-    if module.check_mode:
-        module.exit_json(changed=False, msg='Check mode: the probe wrote nothing')
+def outcome(params):
+    """run()'s result, or its failure, as one dict: {ok, msg, result, warnings}."""
     warnings = []
     try:
-        result = run(module.params, warnings)
+        return dict(ok=True, result=run(params, warnings), warnings=warnings)
     except RedisModuleError as exc:
-        for warning in warnings:
-            module.warn(warning)
+        return dict(ok=False, msg=str(exc), result=getattr(exc, 'result', {}), warnings=warnings)
+
+
+def write_atomically(path, data):
+    with open(path + '.part', 'w') as handle:
+        json.dump(data, handle)
+    os.rename(path + '.part', path)
+
+
+def detach(run_in_background):
+    """Run run_in_background() in a process of its own that outlives the module (a double fork, as
+    ansible's async wrapper does): no terminal, no inherited standard streams, so that the module's reply
+    reaches Ansible at once. Every module_utils it needs is imported already: the module's files vanish
+    when the module returns."""
+    child = os.fork()
+    if child:
+        os.waitpid(child, 0)
+        return
+    try:
+        os.setsid()
+        if os.fork():
+            os._exit(0)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for stream in (0, 1, 2):
+            os.dup2(devnull, stream)
+        run_in_background()
+    finally:
+        os._exit(0)
+
+
+def probe_files(directory):
+    return dict((name, os.path.join(directory, name)) for name in ('ready', 'stop', 'pid', 'report.json'))
+
+
+def run_in_background(params, directory):
+    """The probe's process: run() until the stop file, then its outcome in report.json."""
+    files = probe_files(directory)
+    write_atomically(files['pid'], os.getpid())
+    try:
+        report = outcome(dict(params, stop_file=files['stop'], ready_file=files['ready']))
+    except Exception as exc:  # pylint: disable=broad-except
+        report = dict(ok=False, msg='The probe failed: %s: %s' % (exc.__class__.__name__, exc), result={},
+                      warnings=[])
+    write_atomically(files['report.json'], report)
+
+
+def start(params):
+    """state=started: the probe in the background, in a directory of its own; returns once it writes."""
+    primary = current_primary(params, False)
+    directory = tempfile.mkdtemp(prefix='redisops-write-probe-')
+    files = probe_files(directory)
+    detach(lambda: run_in_background(params, directory))
+    try:
+        wait_for(lambda: os.path.exists(files['ready']) or os.path.exists(files['report.json']), bool,
+                 params['ready_timeout'], 'the probe being ready', str, interval=STOP_POLL)
+    except WaitTimeout:
+        pass
+    if not os.path.exists(files['ready']):
+        report = stop(params, directory)
+        measured = dict(report['result'])
+        raise ProbeFailed(report.get('msg') or 'The probe did not have %d writes acknowledged within %d s: %s'
+                          % (params['ready_after'], params['ready_timeout'], measured.pop('msg', '')), measured)
+    return dict(changed=False, probe=directory, primary_at_start=primary,
+                msg='writing through Sentinel to %s; stop it with state=stopped and probe=%s'
+                    % (format_address(primary['host'], primary['port']), directory))
+
+
+def probe_running(files):
+    """Whether the probe's process still runs (or has not written its pid yet)."""
+    try:
+        with open(files['pid']) as handle:
+            os.kill(int(handle.read()), 0)
+    except (IOError, OSError, ValueError) as exc:
+        return getattr(exc, 'errno', None) != errno.ESRCH
+    return True
+
+
+def stop(params, directory):
+    """Tell the probe in directory to stop, wait for its report, remove the directory; returns the report."""
+    files = probe_files(directory)
+    if not os.path.isdir(directory):
+        raise RedisModuleError('probe %s is no directory of a running probe (stopped already?)' % directory)
+    touch(files['stop'], 'the stop file')
+    seen = wait_for(lambda: dict(ended=os.path.exists(files['report.json']), running=probe_running(files)),
+                    lambda seen: seen['ended'] or not seen['running'], REPORT_SECONDS,
+                    'the report of the probe in %s' % directory, str, interval=STOP_POLL)
+    if not seen['ended'] and not os.path.exists(files['report.json']):
+        raise RedisModuleError('The probe in %s ended without a report' % directory)
+    with open(files['report.json']) as handle:
+        report = json.load(handle)
+    for path in files.values():
+        remove(path)
+    os.rmdir(directory)
+    return report
+
+
+def main():
+    module = LoginModule(argument_spec=argument_spec(), supports_check_mode=True)
+    params = module.params
+    refuse_bad_input(module, input_errors(params))
+    if module.check_mode:
+        module.exit_json(changed=False, msg='Check mode: the probe wrote nothing')
+    try:
+        if params['state'] == 'started':
+            module.exit_json(**start(params))
+        report = stop(params, params['probe']) if params['state'] == 'stopped' else outcome(params)
+    except RedisModuleError as exc:
         module.fail_json(msg=str(exc), **getattr(exc, 'result', {}))
-    for warning in warnings:
+    for warning in report['warnings']:
         module.warn(warning)
-    module.exit_json(**result)
+    if not report['ok']:
+        module.fail_json(msg=report['msg'], **report['result'])
+    module.exit_json(**report['result'])
 
 
 if __name__ == '__main__':

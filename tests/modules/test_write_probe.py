@@ -5,10 +5,13 @@ loopback: the client (plugins/module_utils/write_probe.py) counts lost writes,
 failures by kind and gaps, and cleans up; redisops.sentinel.write_probe runs it
 until told to stop, across a failover, and leaves no key behind."""
 
+import glob
 import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -151,6 +154,55 @@ def test_a_probe_across_a_failover_reports_what_it_cost_and_leaves_no_key(ha_clu
     assert not stop.exists() and not ready.exists()
 
 
+def probe_directories():
+    return set(glob.glob(os.path.join(tempfile.gettempdir(), 'redisops-write-probe-*')))
+
+
+def test_a_started_probe_writes_in_the_background_until_it_is_stopped_and_leaves_nothing(small, run_module):
+    primary, sentinel = small
+    before = probe_directories()
+    args = dict(name=NAME, sentinels=[dict(host='127.0.0.1', port=sentinel.port)], login_password=SENTINEL_PASSWORD,
+                data_login_password=PASSWORD, max_seconds=60, ready_after=50)
+    started = run_module('write_probe', dict(args, state='started'))
+    assert not started.failed, started.output
+    directory = started.result['probe']
+    assert started.changed is False and started.result['primary_at_start'] == dict(host='127.0.0.1', port=primary.port)
+    assert probe_directories() - before == {directory}
+    with open(os.path.join(directory, 'pid')) as handle:
+        pid = int(handle.read())
+    # The module returned; its probe goes on writing.
+    written = primary.client().dbsize()
+    assert written >= 50
+    wait_until(lambda: primary.client().dbsize() > written + 200, 20, 'the probe to go on writing')
+
+    stopped = run_module('write_probe', dict(state='stopped', probe=directory))
+    assert not stopped.failed, stopped.output
+    report = stopped.result
+    assert report['stopped_by'] == 'stop_file' and report['lost'] == 0, report
+    assert report['acknowledged'] > written + 200
+    assert report['primary_at_end'] == dict(host='127.0.0.1', port=primary.port)
+    assert '%(acknowledged)d writes acknowledged' % report in stopped.msg
+    assert probe_directories() == before
+    assert primary.client().dbsize() == 0
+    wait_until(lambda: not os.path.exists('/proc/%d' % pid), 10, 'the probe process to end')
+
+    again = run_module('write_probe', dict(state='stopped', probe=directory))
+    assert again.failed and 'is no directory of a running probe' in again.msg, again.msg
+
+
+def test_a_started_probe_that_is_not_ready_in_time_is_stopped_and_reported(small, run_module):
+    primary, sentinel = small
+    before = probe_directories()
+    refused = run_module('write_probe', dict(
+        state='started', name=NAME, sentinels=[dict(host='127.0.0.1', port=sentinel.port)],
+        login_password=SENTINEL_PASSWORD, data_login_password=PASSWORD, ready_after=10 ** 7, ready_timeout=2))
+    assert refused.failed
+    assert refused.msg.startswith('The probe did not have 10000000 writes acknowledged within 2 s: '), refused.msg
+    assert refused.result['stopped_by'] == 'stop_file' and refused.result['acknowledged'] > 0
+    assert probe_directories() == before
+    assert primary.client().dbsize() == 0
+
+
 BAD_INPUT = [
     (dict(interval_ms=0), 'interval_ms must be at least 1 millisecond, got 0'),
     (dict(timeout=0), 'timeout must be more than 0 seconds, got 0'),
@@ -158,10 +210,13 @@ BAD_INPUT = [
     (dict(sentinels=[dict(host='127.0.0.1', port=70000)]), 'the port of sentinels entry 127.0.0.1 must be between 1'),
     (dict(key_prefix=' '), 'key_prefix must not be empty'),
     (dict(max_seconds=0), 'max_seconds must be at least 1, got 0'),
+    (dict(state='stopped'), 'state=stopped needs probe, the probe a state=started task returned'),
+    (dict(state='started', stop_file='/tmp/stop'), 'stop_file is for state=run'),
+    (dict(state='started', ready_timeout=0), 'ready_timeout must be at least 1, got 0'),
 ]
 
 
-@pytest.mark.parametrize('bad, message', BAD_INPUT, ids=[next(iter(bad)) for bad, _message in BAD_INPUT])
+@pytest.mark.parametrize('bad, message', BAD_INPUT, ids=['-'.join(bad) for bad, _message in BAD_INPUT])
 def test_bad_input_is_refused_naming_the_option_before_anything_is_written(small, run_module, bad, message):
     primary, sentinel = small
     args = dict(name=NAME, sentinels=[dict(host='127.0.0.1', port=sentinel.port)], login_password=SENTINEL_PASSWORD,
