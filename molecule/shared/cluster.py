@@ -65,6 +65,20 @@ def wait_until(predicate, timeout, what, interval=0.2):
     raise CheckFailed('timed out after %.0f s waiting for %s (last error: %s)' % (timeout, what, last_error))
 
 
+def refused(call, error, what):
+    """The exception call() raises, which must be of exactly the class error (redis-py's AuthenticationError,
+    for one, is also a ConnectionError: a subclass is another reason); CheckFailed when call passes or fails
+    otherwise. what: what call does, for the message."""
+    try:
+        result = call()
+    except Exception as exc:  # pylint: disable=broad-except
+        if exc.__class__ is not error:
+            raise CheckFailed('%s failed with %s (%s), not with %s' % (what, exc.__class__.__name__, exc,
+                                                                      error.__name__))
+        return exc
+    raise CheckFailed('%s was not refused: it returned %r' % (what, result))
+
+
 def _counts_all(client, answers, expected):
     """A predicate: the Sentinel's CKQUORUM answer (noted in answers) starts with expected."""
     def counts_all():
@@ -90,6 +104,16 @@ class Host:
         return '%s(%s)' % (self.name, self.ip)
 
 
+def tls_options(ca_file, cert_file=None, key_file=None):
+    """redis-py's arguments for TLS with the CA ca_file and, when given, a client certificate (none without a CA)."""
+    if not ca_file:
+        return {}
+    options = dict(ssl=True, ssl_ca_certs=ca_file)
+    if cert_file:
+        options.update(ssl_certfile=cert_file, ssl_keyfile=key_file)
+    return options
+
+
 def molecule_inventory():
     """The scenario's inventory as Molecule wrote it: {group: {'hosts': {host: vars}, ...}, ...}."""
     with open(os.environ['MOLECULE_INVENTORY_FILE']) as stream:
@@ -112,6 +136,16 @@ class Cluster:
         self.hosts = [Host(name).refresh() for name in names]
         self.password = os.environ['REDISOPS_TEST_PASSWORD']
         self.down_after = int(os.environ.get('REDISOPS_TEST_DOWN_AFTER', '5000')) / 1000.0
+        # A scenario deployed with TLS and ACL users (valkey) says so here; for the others these are empty
+        # and every client logs in as default with the password, in plaintext.
+        self.tls = tls_options(os.environ.get('REDISOPS_TEST_TLS_CA'), os.environ.get('REDISOPS_TEST_TLS_CERT'),
+                               os.environ.get('REDISOPS_TEST_TLS_KEY'))
+        # The password of each ACL user the checks may log in as, by user name.
+        self.passwords = json.loads(os.environ.get('REDISOPS_TEST_USERS') or '{}')
+        # Who data() logs in as (with default off, the admin user); the Writer's user on the data instances
+        # and the Sentinels (an application user). None: default.
+        self.data_user = os.environ.get('REDISOPS_TEST_DATA_USER') or None
+        self.app_user = os.environ.get('REDISOPS_TEST_APP_USER') or None
 
     def host(self, name_or_ip):
         for host in self.hosts:
@@ -119,13 +153,26 @@ class Cluster:
                 return host
         raise CheckFailed('no host %s in %s' % (name_or_ip, self.hosts))
 
-    def data(self, host, timeout=2):
-        return redis.Redis(host=host.ip, port=DATA_PORT, password=self.password, decode_responses=True,
-                           socket_timeout=timeout, socket_connect_timeout=timeout)
+    def login(self, user=None):
+        """redis-py's arguments to log in as user: its username and password, or default's password for None."""
+        if user is None:
+            return dict(password=self.password)
+        return dict(username=user, password=self.passwords[user])
 
-    def sentinel(self, host, timeout=2):
-        return redis.Redis(host=host.ip, port=SENTINEL_PORT, password=self.password, decode_responses=True,
-                           socket_timeout=timeout, socket_connect_timeout=timeout)
+    def data(self, host, timeout=2, user=None, **options):
+        """A client of host's data instance, logged in as user (None: data_user) with the scenario's TLS.
+        options: more redis-py arguments, which win (ssl=False for a plaintext client ...)."""
+        return self._client(host, DATA_PORT, user or self.data_user, timeout, options)
+
+    def sentinel(self, host, timeout=2, user=None, **options):
+        """A client of host's Sentinel, as data() (user None: default, which the Sentinels keep)."""
+        return self._client(host, SENTINEL_PORT, user, timeout, options)
+
+    def _client(self, host, port, user, timeout, options):
+        arguments = dict(self.login(user), decode_responses=True, socket_timeout=timeout,
+                         socket_connect_timeout=timeout, **self.tls)
+        arguments.update(options)
+        return redis.Redis(host=host.ip, port=port, **arguments)
 
     def sentinel_views(self, hosts=None):
         """What each Sentinel says the primary is: {host name: ip or None when it cannot be asked}."""
@@ -269,8 +316,13 @@ class Writer(write_probe.SentinelWriter):
     """
 
     def __init__(self, cluster, interval=0.01, prefix='writer'):
-        super(Writer, self).__init__([(host.ip, SENTINEL_PORT) for host in cluster.hosts], cluster.password,
-                                     name=MASTER, prefix=prefix + ':', interval=interval, timeout=0.5)
+        # As the scenario's application user, on the Sentinels and the data instances alike, when it has one.
+        login = cluster.login(cluster.app_user)
+        password = login.pop('password')
+        options = dict(cluster.tls, **login)
+        super(Writer, self).__init__([(host.ip, SENTINEL_PORT) for host in cluster.hosts], password,
+                                     name=MASTER, prefix=prefix + ':', interval=interval, timeout=0.5,
+                                     sentinel_options=options, data_options=options)
 
     @property
     def started_at(self):

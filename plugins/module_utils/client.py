@@ -129,6 +129,12 @@ def check_port(option, port):
     return None
 
 
+def is_sentinel(server_info):
+    """Whether an INFO server reply is a Sentinel's: its redis_mode in Redis, its server_mode in Valkey 8 and
+    later, which no longer has redis_mode."""
+    return server_info.get('server_mode', server_info.get('redis_mode')) == 'sentinel'
+
+
 def validate_login(params):
     """Errors in the login options that redis-py would only report obscurely."""
     errors = []

@@ -268,6 +268,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     RedisModuleError,
     RedisServer,
     hide_values,
+    is_sentinel,
     login_argument_spec,
     refuse_bad_input,
 )
@@ -287,10 +288,6 @@ def argument_spec():
         persist=dict(type='str', default='auto', choices=['auto', 'aclfile', 'rewrite', 'none']),
     )
     return spec
-
-
-def is_sentinel(server_info):
-    return server_info.get('redis_mode') == 'sentinel'
 
 
 def read_user(server, name):

@@ -84,6 +84,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.client import (
     SENTINEL_DEFAULT_PORT,
     LoginModule,
     RedisModuleError,
+    is_sentinel,
     login_argument_spec,
     refuse_bad_input,
     run_on_server,
@@ -120,9 +121,9 @@ def input_errors(params):
 def run(module, server):
     wanted = [(name, as_text(value), False) for name, value in module.params['settings'].items()]
     wanted += [(name, as_text(value), True) for name, value in module.params['secret_settings'].items()]
-    if server.info('server').get('redis_mode') != 'sentinel':
-        raise RedisModuleError('%s is not a Sentinel (redis_mode is not sentinel): use redis_config for a data '
-                               'instance; nothing was changed' % server.address)
+    if not is_sentinel(server.info('server')):
+        raise RedisModuleError('%s is not a Sentinel (its INFO server mode is not sentinel): use redis_config for a '
+                               'data instance; nothing was changed' % server.address)
     current = {}
     for name, _value, _secret in wanted:
         reply = server.read(*(SENTINEL_CONFIG + ('GET', name)))

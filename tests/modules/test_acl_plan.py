@@ -41,6 +41,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.acl import (  # 
     version_error,
     wanted_user,
 )
+from ansible_collections.redisops.sentinel.plugins.module_utils.client import is_sentinel  # noqa: E402
 
 PW1_HASH = 'c592df4a86933b92addc9842402ddf198c638ea9be58916ee6e3734e1e3152f8'
 PW2_HASH = '93915a0a4bf8f634cb1856494dd4304472ad46b9827f541f76b6761c49cc55b0'
@@ -318,3 +319,14 @@ def test_redis_before_7_is_refused():
     assert version_error('8.0.2', 'h:1') is None
     assert version_error('6.2.14', 'h:1').startswith('h:1 runs Redis 6.2.14: redis_acl needs Redis 7.0 or later')
     assert version_error(None, 'h:1') is None
+
+
+def test_a_sentinel_is_told_by_redis_mode_in_redis_and_by_server_mode_in_valkey():
+    # INFO server, recorded in part: redis-sentinel 7.0.15 and redis-server 7.0.15; valkey-sentinel 8.1.1 and
+    # valkey-server 8.1.1, which have server_mode instead of redis_mode (and redis_version 7.2.4).
+    assert is_sentinel({'redis_version': '7.0.15', 'redis_mode': 'sentinel'})
+    assert not is_sentinel({'redis_version': '7.0.15', 'redis_mode': 'standalone'})
+    assert is_sentinel({'redis_version': '7.2.4', 'server_name': 'valkey', 'valkey_version': '8.1.1',
+                        'server_mode': 'sentinel'})
+    assert not is_sentinel({'redis_version': '7.2.4', 'server_name': 'valkey', 'valkey_version': '8.1.1',
+                            'server_mode': 'standalone'})
