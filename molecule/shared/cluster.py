@@ -24,6 +24,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'collections'))
 # pylint: disable=wrong-import-position
 from ansible_collections.redisops.sentinel.plugins.module_utils import write_probe  # noqa: E402
+from ansible_collections.redisops.sentinel.plugins.module_utils.client import tls_options  # noqa: E402
 
 MASTER = 'mymaster'
 DATA_PORT = 6379
@@ -104,16 +105,6 @@ class Host:
         return '%s(%s)' % (self.name, self.ip)
 
 
-def tls_options(ca_file, cert_file=None, key_file=None):
-    """redis-py's arguments for TLS with the CA ca_file and, when given, a client certificate (none without a CA)."""
-    if not ca_file:
-        return {}
-    options = dict(ssl=True, ssl_ca_certs=ca_file)
-    if cert_file:
-        options.update(ssl_certfile=cert_file, ssl_keyfile=key_file)
-    return options
-
-
 def molecule_inventory():
     """The scenario's inventory as Molecule wrote it: {group: {'hosts': {host: vars}, ...}, ...}."""
     with open(os.environ['MOLECULE_INVENTORY_FILE']) as stream:
@@ -138,8 +129,11 @@ class Cluster:
         self.down_after = int(os.environ.get('REDISOPS_TEST_DOWN_AFTER', '5000')) / 1000.0
         # A scenario deployed with TLS and ACL users (valkey) says so here; for the others these are empty
         # and every client logs in as default with the password, in plaintext.
-        self.tls = tls_options(os.environ.get('REDISOPS_TEST_TLS_CA'), os.environ.get('REDISOPS_TEST_TLS_CERT'),
-                               os.environ.get('REDISOPS_TEST_TLS_KEY'))
+        # The redis-py arguments are those of the collection's modules, with the checks' client certificate.
+        ca_file = os.environ.get('REDISOPS_TEST_TLS_CA') or None
+        self.tls = tls_options(dict(tls=bool(ca_file), ca_certs=ca_file, validate_certs=True,
+                                    certfile=os.environ.get('REDISOPS_TEST_TLS_CERT') or None,
+                                    keyfile=os.environ.get('REDISOPS_TEST_TLS_KEY') or None))
         # The password of each ACL user the checks may log in as, by user name.
         self.passwords = json.loads(os.environ.get('REDISOPS_TEST_USERS') or '{}')
         # Who data() logs in as (with default off, the admin user); the Writer's user on the data instances

@@ -102,7 +102,8 @@ def check_acl_users(cluster):
 def tls_refusals(cluster, host):
     """TLS only on host's data instance; plaintext, no client certificate and one of another CA refused on
     its data port and Sentinel port, each for the reason OpenSSL gives in the instance's log."""
-    settings = cluster.data(host).config_get('*port') | cluster.data(host).config_get('tls-auth-clients')
+    admin = cluster.data(host)
+    settings = admin.config_get('*port') | admin.config_get('tls-auth-clients')
     check((settings['port'], settings['tls-port'], settings['tls-auth-clients']) == ('0', str(DATA_PORT), 'yes'),
           '%s: the data instance is not TLS only with client certificates required: port %s, tls-port %s, '
           'tls-auth-clients %s' % (host.name, settings['port'], settings['tls-port'], settings['tls-auth-clients']))

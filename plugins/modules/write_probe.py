@@ -595,10 +595,11 @@ def start(params):
     except WaitTimeout:
         pass
     if not os.path.exists(files['ready']):
-        report = stop(params, directory)
+        report = stop(directory)
         measured = dict(report['result'])
+        measured_summary = measured.pop('msg', '')
         raise ProbeFailed(report.get('msg') or 'The probe did not have %d writes acknowledged within %d s: %s'
-                          % (params['ready_after'], params['ready_timeout'], measured.pop('msg', '')), measured)
+                          % (params['ready_after'], params['ready_timeout'], measured_summary), measured)
     return dict(changed=False, probe=directory, primary_at_start=primary,
                 msg='writing through Sentinel to %s; stop it with state=stopped and probe=%s'
                     % (format_address(primary['host'], primary['port']), directory))
@@ -614,7 +615,7 @@ def probe_running(files):
     return True
 
 
-def stop(params, directory):
+def stop(directory):
     """Tell the probe in directory to stop, wait for its report, remove the directory; returns the report."""
     files = probe_files(directory)
     if not os.path.isdir(directory):
@@ -642,7 +643,7 @@ def main():
     try:
         if params['state'] == 'started':
             module.exit_json(**start(params))
-        report = stop(params, params['probe']) if params['state'] == 'stopped' else outcome(params)
+        report = stop(params['probe']) if params['state'] == 'stopped' else outcome(params)
     except RedisModuleError as exc:
         module.fail_json(msg=str(exc), **getattr(exc, 'result', {}))
     for warning in report['warnings']:
