@@ -324,7 +324,11 @@ def test_valkey_builds_and_links_its_own_commands(
     base = tmp_path / 'machine'
     inventory = make_inventory({'local-1': {}, 'local-2': {}}, common=layout(base))
 
-    run = ansible_playbook('build.yml', inventory, vars_files=[source_vars('valkey', '8.1.1')])
+    # An explicit USE_SYSTEMD=yes wins over the role's choice (this host runs no systemd), and
+    # the key is then the one of a systemd host's build: the valkey scenario's, which then
+    # takes this artifact instead of compiling it again (scripts/run-tests shares the store).
+    run = ansible_playbook('build.yml', inventory, vars_files=[source_vars('valkey', '8.1.1')],
+                           extra_vars={'redis_make_args': ['USE_SYSTEMD=yes']})
     assert run.returncode == 0, run.explain()
     assert run.hosts(COMPILE, 'changed') == ['local-1'], run.explain()
     build_artifacts.keep(artifact_cache(ansible_env))
@@ -332,6 +336,11 @@ def test_valkey_builds_and_links_its_own_commands(
     valkey_commands = ['valkey-server', 'valkey-sentinel', 'valkey-cli', 'valkey-benchmark', 'valkey-check-aof',
                        'valkey-check-rdb']
     prefix = assert_installed(base, 'valkey', '8.1.1', valkey_commands)
+    key, parts = (prefix / '.redisops-build').read_text().splitlines()
+    assert json.loads(parts)['make_args'] == ['BUILD_TLS=yes', 'USE_SYSTEMD=yes'], parts
+    linked = subprocess.run(['ldd', str(prefix / 'bin' / 'valkey-server')], capture_output=True, text=True,
+                            check=True).stdout
+    assert 'libsystemd.so' in linked, linked
     assert 'Valkey server v=8.1.1 ' in run_version(base / 'bin' / 'valkey-server')
     assert 'v=8.1.1 ' in run_version(base / 'bin' / 'valkey-sentinel')
     assert 'valkey-cli 8.1.1' in run_version(base / 'bin' / 'valkey-cli')
