@@ -187,6 +187,17 @@ def changed_nothing(place, output, what):
           '%s changed something: %s' % (what, recap))
 
 
+def check_summary(output):
+    """The deploy's summary is empty, but for the notices of the kernel settings that these
+    containers cannot change (their machine's kernel decides: this machine's tests may have
+    set vm.overcommit_memory by then, or not)."""
+    summary = output.rsplit('Summarize what needs the operator', 1)[-1].split('PLAY RECAP', 1)[0]
+    lines = re.findall(r'^\s+"(.*)",?$', summary, re.M)
+    others = [line for line in lines if ' and Redis asks for ' not in line or 'cannot change it' not in line]
+    check('Nothing needs the operator.' in summary or (lines and not others),
+          'the deploy did not end with an empty summary:\n%s' % summary)
+
+
 def installed(cluster):
     started = time.monotonic()
     root = tempfile.mkdtemp(prefix='redisops-installed-')
@@ -205,7 +216,7 @@ def installed(cluster):
 
         took = time.monotonic()
         output = place.readme(DEPLOY, stdin=VAULT)
-        check('Nothing needs the operator.' in output, 'the deploy did not end with an empty summary')
+        check_summary(output)
         check(sorted(place.recap(output)) == list(README_HOSTS), 'the deploy ran on %s' % sorted(place.recap(output)))
         say('the README deploy with the installed collection took %.0f s' % (time.monotonic() - took))
         primary = cluster.check_topology()

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.support.local_default import DATA_PORTS, MASTER, SENTINEL_PORTS, deployed, port_in_use
+from tests.support.local_default import (DATA_PORTS, KERNEL_SETTINGS_FILE, KERNEL_WARNINGS, MASTER, OVERCOMMIT,
+                                         SENTINEL_PORTS, deployed, port_in_use)
 from tests.support.paths import REPO
 from tests.support.playbook_run import PlaybookRun
 from tests.support.processes import host_processes
@@ -123,6 +124,14 @@ def test_make_local_deploys_a_primary_two_replicas_and_three_sentinels(deploymen
         assert Path('/etc/init.d/sentinel_%d' % port).is_file()
     # Not `pgrep -u redis`: a scenario's containers may run Redis with the same uid.
     assert len(host_processes(pwd.getpwnam('redis').pw_uid, 'redis-server')) == 3
+    # The machine has the kernel settings Redis asks for: no instance warned about them at startup.
+    assert OVERCOMMIT.read_text().strip() == '1'
+    assert 'vm.overcommit_memory = 1' in KERNEL_SETTINGS_FILE.read_text()
+    for name in ['redis_%d' % port for port in DATA_PORTS] + ['sentinel_%d' % port for port in SENTINEL_PORTS]:
+        log = Path('/var/log/redis/%s.log' % name).read_text()
+        assert 'Server initialized' in log or 'Sentinel ID is' in log, log
+        warned = [line for line in log.splitlines() if any(warning in line for warning in KERNEL_WARNINGS)]
+        assert not warned, warned
     # A task title shows no value of one host when the task ran on several: the first host's
     # would stand for all of them.
     per_host = ['redis_%d' % port for port in DATA_PORTS] + ['sentinel_%d' % port for port in SENTINEL_PORTS]

@@ -15,6 +15,11 @@ from tests.support.paths import REPO
 DATA_PORTS = (7000, 7001, 7002)
 SENTINEL_PORTS = (26379, 26380, 26381)
 MASTER = 'mymaster'
+OVERCOMMIT = Path('/proc/sys/vm/overcommit_memory')
+KERNEL_SETTINGS_FILE = Path('/etc/sysctl.d/60-redisops-sentinel.conf')
+# What Redis and Sentinel log at startup when the machine lacks a setting they ask for.
+KERNEL_WARNINGS = ('Memory overcommit must be enabled', 'Transparent Huge Pages', 'somaxconn',
+                   'max file descriptors', 'maximum open files')
 
 
 def port_in_use(port):
@@ -63,10 +68,14 @@ def deployed(tmp_path_factory, deployment_class, target):
         cleaned = local.make('local-clean')
         assert cleaned.returncode == 0, cleaned.explain()
         assert not leftover_files(), 'make local-clean left %s' % leftover_files()
+    overcommit_before = OVERCOMMIT.read_text()
     local.first_run = local.make(target)
     yield local
     cleaned = local.make('local-clean')
     assert cleaned.returncode == 0, cleaned.explain()
+    # The machine's last instance took its kernel settings back: the file gone, the value as before.
+    assert not KERNEL_SETTINGS_FILE.exists(), KERNEL_SETTINGS_FILE.read_text()
+    assert OVERCOMMIT.read_text() == overcommit_before
     still = [port for port in DATA_PORTS + SENTINEL_PORTS if port_in_use(port)]
     assert not still, 'make local-clean left ports %s in use' % still
     assert not (local.checkout / '.local' / 'inventory').exists()
