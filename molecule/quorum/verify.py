@@ -23,6 +23,11 @@ Sentinel that runs the failover. So:
    same primary, sentinel_info reports CKQUORUM OK, and converging again
    changes nothing.
 
+The cluster uses host names everywhere (redis_hostnames), as the Sentinel docs
+say to when names are used at all: before the first step and after the last,
+the Sentinels report the primary, the replicas and each other by name, their
+config files name no address, and every data instance announces its name.
+
 Sentinels are stopped and started with systemctl, as an operator would. A
 data instance is killed with `systemctl kill --signal=SIGKILL`: no graceful
 shutdown (which would let the replicas catch up first), and systemd does not
@@ -146,7 +151,7 @@ def failover_with_two_sentinels(cluster, primary, stopped):
     say('%s is a primary and has all %d acknowledged keys' % (promoted.name, len(keys)))
     for host in cluster.hosts:
         if host not in (primary, promoted):
-            wait_until(lambda host=host: cluster.role(host) == ('slave', promoted.ip, 'up'), 60,
+            wait_until(lambda host=host: cluster.role(host) == ('slave', promoted.address, 'up'), 60,
                        '%s to follow the new primary' % host.name)
             say('%s follows the new primary' % host.name)
     return promoted
@@ -158,7 +163,7 @@ def late_sentinel_and_old_primary(cluster, old_primary, promoted, late):
     check(views[late.name] is None, 'the stopped Sentinel of %s answers: %s' % (late.name, views))
     control(cluster, late, SENTINEL, 'start')
     started_at = time.monotonic()
-    wait_until(lambda: cluster.sentinel_views([late])[late.name] == promoted.ip, 60,
+    wait_until(lambda: cluster.sentinel_views([late])[late.name] == promoted.address, 60,
                'the Sentinel of %s, started again, to report %s as primary' % (late.name, promoted.name))
     say('the Sentinel of %s, down while the primary moved, reported the new primary %s %.2f s after it started'
         % (late.name, promoted.name, time.monotonic() - started_at))
@@ -166,7 +171,7 @@ def late_sentinel_and_old_primary(cluster, old_primary, promoted, late):
 
     control(cluster, old_primary, DATA, 'start')
     started_at = time.monotonic()
-    wait_until(lambda: cluster.role(old_primary) == ('slave', promoted.ip, 'up'), 120,
+    wait_until(lambda: cluster.role(old_primary) == ('slave', promoted.address, 'up'), 120,
                '%s to rejoin as a replica of %s' % (old_primary.name, promoted.name))
     say('the old primary %s, started again, was a linked replica of %s after %.1f s'
         % (old_primary.name, promoted.name, time.monotonic() - started_at))
@@ -187,9 +192,9 @@ def no_failover_with_one_sentinel(cluster, primary):
     time.sleep(cluster.down_after + 10)
 
     views = cluster.sentinel_views()
-    check(views == dict((h.name, primary.ip if h is primary else None) for h in cluster.hosts),
+    check(views == dict((h.name, primary.address if h is primary else None) for h in cluster.hosts),
           'with 1 Sentinel of 3 running, the Sentinels report %s (expected %s, only from %s)'
-          % (views, primary.ip, primary.name))
+          % (views, primary.address, primary.name))
     state = master_state(cluster, primary)
     flags = state['flags'].split(',')
     check('s_down' in flags, 'the Sentinel left does not see the killed primary down: flags %s' % flags)
@@ -197,7 +202,7 @@ def no_failover_with_one_sentinel(cluster, primary):
           % (state['quorum'], flags))
     for host in stopped:
         role = cluster.role(host)
-        check(role[:2] == ('slave', primary.ip),
+        check(role[:2] == ('slave', primary.address),
               '%s is no longer a replica of %s: %s' % (host.name, primary.name, role))
     say('%.0f s after the kill of the primary: the Sentinel left still reports %s (flags %s); %s are still replicas '
         'of it' % (cluster.down_after + 10, primary.name, state['flags'], ' and '.join(h.name for h in stopped)))
@@ -205,8 +210,8 @@ def no_failover_with_one_sentinel(cluster, primary):
     result = sentinel_info(cluster, primary)
     ckquorum = result['ckquorum'][MASTER]
     check(ckquorum['ok'] is False, 'sentinel_info says CKQUORUM is OK with 1 Sentinel of 3 running: %s' % ckquorum)
-    check(result['masters'][MASTER]['ip'] == primary.ip,
-          'sentinel_info reports the primary at %s, not %s' % (result['masters'][MASTER]['address'], primary.ip))
+    check(result['masters'][MASTER]['ip'] == primary.address,
+          'sentinel_info reports the primary at %s, not %s' % (result['masters'][MASTER]['address'], primary.address))
     say('sentinel_info against the Sentinel left: ckquorum.%s.ok = %s, message "%s"'
         % (MASTER, ckquorum['ok'], ckquorum['message']))
     return stopped
@@ -219,7 +224,7 @@ def restore(cluster, primary, stopped):
     control(cluster, primary, DATA, 'start')
     wait_until(lambda: cluster.role(primary)[0] == 'master', 60, '%s to be a primary again' % primary.name)
     for host in stopped:
-        wait_until(lambda host=host: cluster.role(host) == ('slave', primary.ip, 'up'), 60,
+        wait_until(lambda host=host: cluster.role(host) == ('slave', primary.address, 'up'), 60,
                    '%s to be a linked replica of %s again' % (host.name, primary.name))
     for host in stopped:
         control(cluster, host, SENTINEL, 'start')
@@ -240,8 +245,42 @@ def restore(cluster, primary, stopped):
     say('converging again: changed=0 on %d hosts, the primary stayed %s' % (len(recap), primary.name))
 
 
+def sentinel_table(client, *command):
+    return [dict(zip(entry[::2], entry[1::2])) for entry in client.execute_command('SENTINEL', *command)]
+
+
+def names_everywhere(cluster, primary):
+    """With host names everywhere (redis_hostnames): what the Sentinels tell clients and write in their
+    config files, and what the data instances announce, name the hosts, never their addresses."""
+    addresses = set(host.ip for host in cluster.hosts)
+    for host in cluster.hosts:
+        client = cluster.sentinel(host)
+        reported = client.execute_command('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER)[0]
+        check(reported == primary.name, 'the Sentinel of %s reports the primary as %s, not %s'
+              % (host.name, reported, primary.name))
+        replicas = sorted(entry['ip'] for entry in sentinel_table(client, 'REPLICAS', MASTER))
+        check(replicas == sorted(h.name for h in cluster.hosts if h is not primary),
+              'the Sentinel of %s reports the replicas as %s' % (host.name, replicas))
+        others = sorted(entry['ip'] for entry in sentinel_table(client, 'SENTINELS', MASTER))
+        check(others == sorted(h.name for h in cluster.hosts if h is not host),
+              'the Sentinel of %s reports the other Sentinels as %s' % (host.name, others))
+        # Sentinel rewrites its file and may quote values ("quorum-1"): compared without quotes.
+        written = [line.replace('"', '') for line in cluster.exec(host, 'cat', '/etc/redis/sentinel_26379.conf')
+                   .splitlines() if line.startswith('sentinel ')]
+        for wanted in ('sentinel resolve-hostnames yes', 'sentinel announce-hostnames yes',
+                       'sentinel announce-ip %s' % host.name):
+            check(wanted in written, 'the Sentinel config of %s lacks "%s"' % (host.name, wanted))
+        leaked = [line for line in written if any(address in line.split() for address in addresses)]
+        check(not leaked, 'the Sentinel config of %s names addresses: %s' % (host.name, leaked))
+        announced = cluster.data(host).config_get('replica-announce-ip')['replica-announce-ip']
+        check(announced == host.name, 'the data instance of %s announces %r' % (host.name, announced))
+    say('host names everywhere: the Sentinels report %s and its replicas, and each other, by name; their config '
+        'files name no address; every data instance announces its name' % primary.name)
+
+
 def quorum_checks(cluster):
     primary = cluster.check_topology()
+    names_everywhere(cluster, primary)
     state = master_state(cluster, primary)
     check(int(state['quorum']) == QUORUM and int(state['num-other-sentinels']) == len(cluster.hosts) - 1,
           'the Sentinels run with quorum %s and %s other Sentinels, not quorum %d of %d'
@@ -256,6 +295,8 @@ def quorum_checks(cluster):
 
     stopped = no_failover_with_one_sentinel(cluster, promoted)
     restore(cluster, promoted, stopped)
+    # After the failovers, which the Sentinels wrote into their files.
+    names_everywhere(cluster, promoted)
 
 
 if __name__ == '__main__':

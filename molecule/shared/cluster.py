@@ -89,11 +89,19 @@ def _counts_all(client, answers, expected):
 
 
 class Host:
-    """One container of the scenario."""
+    """One container of the scenario. by_name: the cluster uses host names (redis_hostnames), so that
+    Redis and the Sentinels report the host by its name, not by its address."""
 
-    def __init__(self, name):
+    def __init__(self, name, by_name=False):
         self.name = name
         self.ip = None
+        self.by_name = by_name
+
+    @property
+    def address(self):
+        """The host as Redis and the Sentinels report it: its name with host names, else its address.
+        The checks connect to ip either way: this controller does not resolve the containers' names."""
+        return self.name if self.by_name else self.ip
 
     def refresh(self):
         networks = json.loads(podman('inspect', '--format', '{{json .NetworkSettings.Networks}}', self.name) or '{}')
@@ -124,7 +132,9 @@ class Cluster:
     def __init__(self, names=None):
         if names is None:
             names = os.environ['REDISOPS_TEST_HOSTS'].split()
-        self.hosts = [Host(name).refresh() for name in names]
+        # A scenario deployed with host names everywhere (quorum) says so here.
+        self.by_name = os.environ.get('REDISOPS_TEST_HOSTNAMES') == 'true'
+        self.hosts = [Host(name, self.by_name).refresh() for name in names]
         self.password = os.environ['REDISOPS_TEST_PASSWORD']
         self.down_after = int(os.environ.get('REDISOPS_TEST_DOWN_AFTER', '5000')) / 1000.0
         # A scenario deployed with TLS and ACL users (valkey) says so here; for the others these are empty
@@ -206,7 +216,7 @@ class Cluster:
         check(self.role(primary)[0] == 'master', '%s is reported primary but is not one' % primary)
         for host in self.hosts:
             if host is not primary:
-                wait_until(lambda host=host: self.role(host) == ('slave', primary.ip, 'up'), 60,
+                wait_until(lambda host=host: self.role(host) == ('slave', primary.address, 'up'), 60,
                            '%s to be a linked replica of %s' % (host.name, primary.name))
         myids = set()
         expected = 'OK %d usable Sentinels' % len(self.hosts)

@@ -20,7 +20,7 @@ import shlex
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.redisops.sentinel.plugins.filter.inventory_endpoint import inventory_machine
+from ansible_collections.redisops.sentinel.plugins.filter.inventory_endpoint import DEFAULT_PORTS, inventory_machine
 from ansible_collections.redisops.sentinel.plugins.plugin_utils import checks
 
 ROLES = ('common', 'build', 'server', 'sentinel')
@@ -64,6 +64,12 @@ class ActionModule(ActionBase):
                 'redis_service_manager', 'redis_service_manager_effective', 'redis_password', 'sentinel_password',
                 'redis_allow_no_password', 'sentinel_master_name', user_id=facts.get('user_id')))
             errors += self._tls_errors(task_vars)
+            addresses = self._values('redis_announce_ip', 'redis_announce_port', 'redis_hostname',
+                                     'sentinel_announce_ip')
+            addresses.update(redis_hostnames=boolean(self._value('redis_hostnames', False), strict=False),
+                             sentinel_resolve_hostnames=boolean(self._value('sentinel_resolve_hostnames', True),
+                                                                strict=False))
+            errors += checks.address_errors(addresses)
             link_users = self._values('redis_acl_users', 'sentinel_acl_users',
                                       *(checks.LINK_USER_VARIABLES + checks.LINK_PASSWORD_VARIABLES))
             link_users['acl_mode'] = link_users['redis_acl_users'] is not None
@@ -152,8 +158,12 @@ class ActionModule(ActionBase):
             return errors
         variables = dict(zip(('cert_file', 'key_file', 'ca_file'), checks.TLS_FILE_VARIABLES))
         paths = dict((option, values[variable]) for option, variable in variables.items())
-        # The address every other host, replica and Sentinel uses to reach this one.
+        # The address the modules of this host use, and those every other host, replica and Sentinel uses to reach
+        # this one's instances (announced, or host names).
         addresses = [self._value('redis_address')]
+        for endpoint in (self._value('redisops_redis_endpoint'), self._value('redisops_sentinel_endpoint')):
+            if endpoint and endpoint['host'] not in addresses:
+                addresses.append(endpoint['host'])
         if boolean(self._value('redis_tls_remote_src', False), strict=False):
             checked = self._execute_module(module_name='redisops.sentinel.tls_check', task_vars=task_vars,
                                            module_args=dict(paths, addresses=addresses, variables=variables))
@@ -186,10 +196,15 @@ class ActionModule(ActionBase):
         hostvars = self._vars['hostvars']
         redis_hosts = list((self._vars.get('groups') or {}).get('redis') or [])
         instances = []
+        # The ports the instances listen on: an endpoint's is the announced one (behind NAT, another).
         for kind, endpoints in (('redis_port', self._value('redisops_redis_endpoints') or []),
                                 ('sentinel_port', self._value('redisops_sentinel_endpoints') or [])):
             for endpoint in endpoints:
-                instances.append((kind, endpoint['name'], checks.as_int(endpoint['port'], 0),
+                values = hostvars[endpoint['name']]
+                listening = endpoint['port']
+                if checks.as_int(self._templar.template(values.get(kind.replace('_port', '_announce_port'), 0)), 0):
+                    listening = self._templar.template(values.get(kind, DEFAULT_PORTS[kind[:-5]]))
+                instances.append((kind, endpoint['name'], checks.as_int(listening, 0),
                                   inventory_machine(endpoint['name'], hostvars)))
         errors = checks.cluster_errors(redis_hosts, self._value('redis_bootstrap_primary'), instances)
         groups = self._vars.get('groups') or {}
@@ -198,6 +213,9 @@ class ActionModule(ActionBase):
         return (errors + checks.acl_mode_errors(dict((host, 'redis_acl_users' in hostvars[host]) for host in known))
                 + checks.default_user_mix_errors(dict(
                     (host, boolean(self._templar.template(hostvars[host].get('redis_default_user', True)), strict=False))
+                    for host in known))
+                + checks.hostnames_mix_errors(dict(
+                    (host, boolean(self._templar.template(hostvars[host].get('redis_hostnames', False)), strict=False))
                     for host in known)))
 
     def _has_redis(self, facts):

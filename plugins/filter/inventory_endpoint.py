@@ -23,22 +23,51 @@ def _address(host, values):
             or values.get('ansible_host') or host)
 
 
-def inventory_endpoint(host, hostvars, kind):
-    """The {name, host, port} of host's data instance (kind redis) or Sentinel (kind sentinel).
+def inventory_endpoint(host, hostvars, kind, effective=None):
+    """The {name, host, port} of host's data instance (kind redis) or Sentinel (kind sentinel):
+    where the other hosts and Sentinels reach it, as it announces itself.
 
     What the host published in this run (redisops_<kind>_endpoint, with its role
-    defaults applied) when it did; else its inventory variables and facts.
+    defaults applied) when it did; else its inventory variables and facts. effective:
+    the host's own values with the role defaults applied (topology.yml publishes
+    with them), which win over hostvars and mean "compute, do not read what was published".
     """
     if kind not in DEFAULT_PORTS:
         raise AnsibleFilterError('inventory_endpoint: kind must be redis or sentinel, not %r' % (kind,))
-    values = hostvars[host]
-    published = values.get('redisops_%s_endpoint' % kind)
-    if published:
-        return published
-    address = _address(host, values)
-    if kind == 'sentinel':
-        address = values.get('sentinel_announce_ip') or address
-    return {'name': host, 'host': address, 'port': int(values.get('%s_port' % kind) or DEFAULT_PORTS[kind])}
+    values = _Values(hostvars[host], effective)
+    if effective is None:
+        published = values.get('redisops_%s_endpoint' % kind)
+        if published:
+            return published
+    # Behind NAT or a container's published port, the instance announces another address or port
+    # (replica-announce-ip/-port, Sentinel's announce-ip/-port); with host names, its name.
+    if _true(values.get('redis_hostnames')):
+        address = values.get('redis_hostname') or host
+    else:
+        address = _address(host, values)
+    address = values.get('%s_announce_ip' % kind) or address
+    port = int(values.get('%s_announce_port' % kind) or values.get('%s_port' % kind) or DEFAULT_PORTS[kind])
+    return {'name': host, 'host': address, 'port': port}
+
+
+class _Values(object):
+    """The effective values first, then the host's variables, read one by one (rendering all of
+    hostvars would render, and may fail on, variables that have nothing to do with addresses)."""
+
+    def __init__(self, hostvars_of_host, effective):
+        self._hostvars = hostvars_of_host
+        self._effective = effective or {}
+
+    def get(self, name, default=None):
+        if name in self._effective:
+            return self._effective[name]
+        return self._hostvars.get(name, default)
+
+
+def _true(value):
+    if isinstance(value, str):
+        return value.strip().lower() in ('1', 'true', 'yes', 'on')
+    return bool(value)
 
 
 def inventory_machine(host, hostvars):

@@ -198,6 +198,11 @@ def absent(params, check_mode):
         old_text = read_file(path)
         if old_text is None:
             continue
+        if not os.access(os.path.dirname(path), os.W_OK):
+            # Written by root; a user other than root leaves it, and the values, as they are.
+            notices.append('%s stays: uid %d may not remove it; only root may take the kernel settings back'
+                           % (path, os.getuid()))
+            continue
         file_changes.append((path, old_text, None))
         for name, entry in sorted(parse_persisted(old_text, kind).items()):
             setting_path = PATHS.get(name) or sysctl_path(name)

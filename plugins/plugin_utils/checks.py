@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import json
 import re
+import socket
 
 from ansible_collections.redisops.sentinel.plugins.module_utils import acl
 
@@ -194,6 +195,52 @@ def previous_passwords_errors(values):
                  if name in ROTATABLE_PASSWORDS)
     errors += unkeepable_password_errors(named, sorted(named))
     return errors
+
+
+def address_errors(values):
+    """The announced address, port and host name of this host's instances (redis_common's variables;
+    the Sentinel's own are in sentinel_errors)."""
+    errors = []
+    if not 0 <= as_int(values['redis_announce_port'], -1) <= 65535:
+        errors.append('redis_announce_port must be between 0 and 65535.')
+    for name in ('redis_announce_ip', 'redis_hostname'):
+        if not UNQUOTED_PATTERN.match('%s' % (values[name] or '')):
+            errors.append('%s must be an address or host name, with no space, quote or backslash.' % name)
+    if not values['redis_hostnames']:
+        return errors
+    # The Sentinel docs: with host names, use them everywhere, never mixed with addresses.
+    if not values['redis_hostname']:
+        errors.append('redis_hostnames is on and redis_hostname is empty: give this host its name.')
+    for name in ('redis_hostname', 'redis_announce_ip', 'sentinel_announce_ip'):
+        if values[name] and is_ip_address(values[name]):
+            errors.append('redis_hostnames is on and %s is the address %s: the Sentinel docs say to use host names '
+                          'everywhere and never mix them with addresses; give a host name, or turn redis_hostnames '
+                          'off.' % (name, values[name]))
+    if not values['sentinel_resolve_hostnames']:
+        errors.append('redis_hostnames is on and sentinel_resolve_hostnames is off: the Sentinels could not resolve '
+                      'the names the instances announce. Remove sentinel_resolve_hostnames (it follows '
+                      'redis_hostnames).')
+    return errors
+
+
+def is_ip_address(text):
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, '%s' % text)
+            return True
+        except (OSError, ValueError):
+            pass
+    return False
+
+
+def hostnames_mix_errors(settings):
+    """settings: each host of the cluster and its redis_hostnames. On everywhere or nowhere (the Sentinel docs)."""
+    on = sorted(host for host, enabled in settings.items() if enabled)
+    off = sorted(host for host, enabled in settings.items() if not enabled)
+    if not on or not off:
+        return []
+    return ['redis_hostnames is on for %s but not for %s: set it for every host of the cluster (group_vars/all), '
+            'since the Sentinel docs say to use host names everywhere or nowhere.' % (', '.join(on), ', '.join(off))]
 
 
 def acl_mode_errors(modes):

@@ -278,3 +278,38 @@ def test_masteruser_is_the_roles_own_directive():
                                        redis_min_replicas_max_lag=10, redis_appendonly=False,
                                        redis_config={'masteruser': 'someone'}))
     assert errors and 'sets masteruser, which the role manages itself' in errors[0]
+
+
+ADDRESSES = dict(redis_announce_ip='', redis_announce_port=0, redis_hostname='db1', sentinel_announce_ip='',
+                 redis_hostnames=False, sentinel_resolve_hostnames=False)
+
+
+@pytest.mark.parametrize('changes, error', [
+    ({}, None),
+    ({'redis_announce_ip': '203.0.113.5', 'redis_announce_port': 16379}, None),
+    ({'redis_announce_port': 70000}, 'redis_announce_port must be between 0 and 65535.'),
+    ({'redis_announce_ip': 'a b'}, 'redis_announce_ip must be an address or host name, with no space'),
+    ({'redis_hostnames': True, 'sentinel_resolve_hostnames': True}, None),
+    ({'redis_hostnames': True, 'sentinel_resolve_hostnames': False},
+     'redis_hostnames is on and sentinel_resolve_hostnames is off: the Sentinels could not resolve'),
+    ({'redis_hostnames': True, 'sentinel_resolve_hostnames': True, 'redis_hostname': '10.0.0.1'},
+     'redis_hostnames is on and redis_hostname is the address 10.0.0.1: the Sentinel docs say to use host names'),
+    ({'redis_hostnames': True, 'sentinel_resolve_hostnames': True, 'sentinel_announce_ip': '2001:db8::1'},
+     'redis_hostnames is on and sentinel_announce_ip is the address 2001:db8::1'),
+    ({'redis_hostnames': True, 'sentinel_resolve_hostnames': True, 'redis_hostname': ''},
+     'redis_hostnames is on and redis_hostname is empty'),
+])
+def test_announced_addresses_and_host_names(changes, error):
+    errors = checks.address_errors(dict(ADDRESSES, **changes))
+    if error is None:
+        assert errors == []
+    else:
+        assert len(errors) == 1 and errors[0].startswith(error), errors
+
+
+def test_host_names_are_used_by_every_host_or_none():
+    assert checks.hostnames_mix_errors({'db1': True, 'db2': True}) == []
+    assert checks.hostnames_mix_errors({'db1': False, 'db2': False}) == []
+    assert checks.hostnames_mix_errors({'db1': True, 'db2': False, 'db3': True}) == [
+        'redis_hostnames is on for db1, db3 but not for db2: set it for every host of the cluster (group_vars/all), '
+        'since the Sentinel docs say to use host names everywhere or nowhere.']

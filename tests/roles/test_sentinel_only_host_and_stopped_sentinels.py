@@ -11,6 +11,9 @@ primary for the primary: Sentinel may have moved it. They follow the primary
 that the replicas follow, fail with what each instance answered when there is
 none, and never restart a primary with replicas without a failover first.
 A changed Sentinel setting reaches every Sentinel at runtime, with no restart.
+Two Sentinel-only hosts join the three running Sentinels one at a time, as the
+Sentinel docs say, and leave again with remove.yml (3 -> 5 -> 3 Sentinels, the
+quorum following).
 """
 
 import json
@@ -18,13 +21,18 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
+from tests.support.local_default import port_in_use
 from tests.support.loopback_cluster import MASTER, loopback_cluster
+from tests.support.paths import REPO
 from tests.support.servers import wait_until
 
 DATA = {'node-1': 7600, 'node-2': 7601}
 SENTINELS = {'node-1': 26600, 'node-2': 26601, 'node-3': 26602}
 BOOTSTRAP = 7600
+# Two more Sentinel-only hosts, in an inventory of their own given beside the cluster's.
+MORE_SENTINELS = {'node-4': 26603, 'node-5': 26604}
 
 
 @pytest.fixture(scope='module')
@@ -154,3 +162,60 @@ def test_a_sentinel_setting_changes_at_runtime_on_every_sentinel_without_a_resta
     again = cluster.site('-e', settings)
     assert again.returncode == 0, again.explain()
     assert all(counters['changed'] == 0 for counters in again.recap.values()), again.explain()
+
+
+def sentinel_master(cluster, port):
+    return dict(zip(*[iter(cluster.sentinel(port).execute_command('SENTINEL', 'MASTER', MASTER))] * 2))
+
+
+def test_two_new_sentinels_join_one_at_a_time_and_leave_again(cluster, tmp_path):
+    primary = cluster.healthy_primary_port()
+    running = {port: cluster.sentinel(port).info('server')['run_id'] for port in cluster.sentinel_ports}
+    more = tmp_path / 'more-sentinels.yml'
+    more.write_text(yaml.safe_dump({'sentinel': {'hosts': {host: {'sentinel_port': port}
+                                                           for host, port in MORE_SENTINELS.items()}}}))
+    five = ('-i', str(more), '-e', '@%s' % cluster.source_vars, '-e', json.dumps({'sentinel_quorum': 3}))
+
+    try:
+        grown_and_shrunk(cluster, more, five, primary, running)
+    finally:
+        # Whatever failed, the two hosts go: the module's teardown knows only the cluster's inventory.
+        cluster.playbook(REPO / 'playbooks' / 'remove.yml', '-i', str(more), '-e', 'redisops_remove_confirm=yes',
+                         '--limit', ','.join(MORE_SENTINELS))
+
+
+def grown_and_shrunk(cluster, more, five, primary, running):
+    grown = cluster.playbook(REPO / 'site.yml', *five)
+    assert grown.returncode == 0, grown.explain()
+    # node-4 starts alone, every Sentinel counts it, and only then node-5.
+    steps = ['Start the new Sentinel | node-4', 'Wait until every Sentinel counts the new one | node-4',
+             'Start the new Sentinel | node-5', 'Wait until every Sentinel counts the new one | node-5']
+    # (The waits are the role's own tasks: their titles start with the role's name.)
+    positions = [grown.stdout.find('%s] ***' % step) for step in steps]
+    assert -1 not in positions and positions == sorted(positions), (positions, grown.explain())
+    ports = cluster.sentinel_ports + tuple(MORE_SENTINELS.values())
+    for port in ports:
+        master = sentinel_master(cluster, port)
+        assert (master['port'], master['num-other-sentinels'], master['quorum']) == (str(primary), '4', '3'), master
+        assert cluster.sentinel(port).execute_command('SENTINEL', 'CKQUORUM', MASTER).startswith(
+            'OK 5 usable Sentinels')
+    # The Sentinels that ran were not restarted: they learned the new ones.
+    assert {port: cluster.sentinel(port).info('server')['run_id'] for port in cluster.sentinel_ports} == running
+    again = cluster.playbook(REPO / 'site.yml', *five)
+    assert again.returncode == 0 and all(c['changed'] == 0 for c in again.recap.values()), again.explain()
+
+    removed = cluster.playbook(REPO / 'playbooks' / 'remove.yml', '-i', str(more), '-e', 'redisops_remove_confirm=yes',
+                               '--limit', ','.join(MORE_SENTINELS))
+    assert removed.returncode == 0, removed.explain()
+    assert not [port for port in MORE_SENTINELS.values() if port_in_use(port)]
+    # The build and the kernel settings stay: the machine's other instances still run.
+    assert not removed.ran(r'Take the kernel settings back'), removed.explain()
+    assert not removed.ran(r'Remove the installed builds'), removed.explain()
+    back = cluster.site()
+    assert back.returncode == 0, back.explain()
+    for port in cluster.sentinel_ports:
+        master = sentinel_master(cluster, port)
+        assert (master['port'], master['num-other-sentinels'], master['quorum']) == (str(primary), '2', '2'), master
+        assert cluster.sentinel(port).execute_command('SENTINEL', 'CKQUORUM', MASTER).startswith(
+            'OK 3 usable Sentinels')
+    assert cluster.healthy_primary_port() == primary

@@ -39,6 +39,17 @@ def test_the_fallback_ports_are_the_defaults_of_redis_common():
      {'name': 'db1', 'host': '192.0.2.7', 'port': 26379}),
     ({'redis_address': '10.0.0.1', 'sentinel_announce_ip': '', 'sentinel_port': 26380}, 'sentinel',
      {'name': 'db1', 'host': '10.0.0.1', 'port': 26380}),
+    # Behind NAT: the announced address and port are where the others reach the instance.
+    ({'redis_address': '10.0.0.1', 'redis_announce_ip': '203.0.113.5', 'redis_announce_port': 16379}, 'redis',
+     {'name': 'db1', 'host': '203.0.113.5', 'port': 16379}),
+    ({'redis_address': '10.0.0.1', 'sentinel_announce_port': '36379', 'redis_announce_ip': '203.0.113.5'},
+     'sentinel', {'name': 'db1', 'host': '10.0.0.1', 'port': 36379}),
+    # Host names everywhere: the host's name (redis_hostname, else the inventory name), for both instances.
+    ({'redis_address': '10.0.0.1', 'redis_hostnames': True}, 'redis', {'name': 'db1', 'host': 'db1', 'port': 6379}),
+    ({'redis_address': '10.0.0.1', 'redis_hostnames': 'true', 'redis_hostname': 'db1.internal'}, 'sentinel',
+     {'name': 'db1', 'host': 'db1.internal', 'port': 26379}),
+    ({'redis_address': '10.0.0.1', 'redis_hostnames': False, 'redis_hostname': 'db1.internal'}, 'redis',
+     {'name': 'db1', 'host': '10.0.0.1', 'port': 6379}),
 ])
 def test_an_endpoint_comes_from_what_was_published_else_the_inventory_and_facts(values, kind, expected):
     assert inventory_endpoint('db1', {'db1': values}, kind) == expected
@@ -48,3 +59,11 @@ def test_the_machine_comes_from_what_was_published_else_the_facts():
     assert inventory_machine('db1', {'db1': {'redisops_machine': 'm1/db1'}}) == 'm1/db1'
     assert inventory_machine('db1', {'db1': {'ansible_facts': {'machine_id': 'm2', 'hostname': 'h'}}}) == 'm2/h'
     assert inventory_machine('db1', {'db1': {}}) == ''
+
+
+def test_the_role_publishes_with_its_own_values_even_over_what_was_published():
+    """topology.yml passes the host's values with the role defaults applied: they decide, not an old fact."""
+    hostvars = {'db1': {'redisops_redis_endpoint': {'name': 'db1', 'host': '10.0.0.9', 'port': 7000}}}
+    effective = {'redis_address': '10.0.0.1', 'redis_port': 7001, 'redis_announce_ip': '', 'redis_announce_port': 0,
+                 'redis_hostnames': False, 'redis_hostname': 'db1'}
+    assert inventory_endpoint('db1', hostvars, 'redis', effective) == {'name': 'db1', 'host': '10.0.0.1', 'port': 7001}
