@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.redisops.sentinel.plugins.module_utils.endpoints import inventory_host
 
@@ -41,7 +42,7 @@ def inventory_endpoint(host, hostvars, kind, effective=None):
             return published
     # Behind NAT or a container's published port, the instance announces another address or port
     # (replica-announce-ip/-port, Sentinel's announce-ip/-port); with host names, its name.
-    if _true(values.get('redis_hostnames')):
+    if boolean(values.get('redis_hostnames') or False, strict=False):
         address = values.get('redis_hostname') or host
     else:
         address = _address(host, values)
@@ -62,12 +63,6 @@ class _Values(object):
         if name in self._effective:
             return self._effective[name]
         return self._hostvars.get(name, default)
-
-
-def _true(value):
-    if isinstance(value, str):
-        return value.strip().lower() in ('1', 'true', 'yes', 'on')
-    return bool(value)
 
 
 def inventory_machine(host, hostvars):

@@ -48,10 +48,11 @@ def _is_local_ip(ip):
 
 def is_this_machine(host):
     """True when host stands for an address of the machine running the module."""
-    return any(_is_local_ip(ip) for ip in resolve(host) if _looks_like_ip(ip))
+    return any(_is_local_ip(ip) for ip in resolve(host) if looks_like_ip(ip))
 
 
-def _looks_like_ip(text):
+def looks_like_ip(text):
+    """Whether text is an IPv4 or IPv6 address literal (not a name)."""
     for family in (socket.AF_INET, socket.AF_INET6):
         try:
             socket.inet_pton(family, text)

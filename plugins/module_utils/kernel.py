@@ -24,7 +24,8 @@ __metaclass__ = type
 import errno
 import os
 import re
-import tempfile
+
+from ansible_collections.redisops.sentinel.plugins.module_utils.files import write_file
 
 SYSCTL_FILE = '/etc/sysctl.d/60-redisops-sentinel.conf'
 TMPFILES_FILE = '/etc/tmpfiles.d/redisops-sentinel-thp.conf'
@@ -68,9 +69,6 @@ class Setting(object):
         self.wanted = wanted
         self.satisfied = satisfied
         self.persist = persist  # 'sysctl' or 'tmpfiles'
-
-    def as_dict(self):
-        return dict(name=self.name, path=self.path, before=self.current, wanted=self.wanted)
 
 
 def wanted_settings(readings, overcommit_memory, somaxconn, transparent_hugepage):
@@ -215,19 +213,10 @@ def write_value(path, value):
     return None
 
 
-def write_file(path, text, mode=0o644):
-    """Writes text to path atomically (a temporary file in the same directory, then a rename)."""
-    directory = os.path.dirname(path)
+def write_text(path, text):
+    """Writes text to path atomically (files.write_file), world-readable as sysctl files are."""
     try:
-        handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=directory)
-        try:
-            with os.fdopen(handle, 'w') as stream:
-                stream.write(text)
-            os.chmod(temporary, mode)
-            os.rename(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_file(path, text.encode('utf-8'), 0o644)
     except (IOError, OSError) as error:
         raise KernelError('could not write %s: %s' % (path, error.strerror or error))
 

@@ -9,8 +9,8 @@
 
 Reading and checking the files (PEM, SANs, signatures, time) is tls_files', and so is the import of
 cryptography: this module takes its names only when tls_files found cryptography (HAS_CRYPTOGRAPHY), so
-that it imports without it and the module can say what to install. Everything but write_file and the
-planning, which look at the directory, is a function of objects and a time given by the caller. No text
+that it imports without it and the module can say what to install. Everything but the planning, which
+looks at the directory (and writes with files.write_file), is a function of objects and a time given by the caller. No text
 made here ever holds key material: only paths, names and the reasons of a failure.
 """
 
@@ -19,8 +19,8 @@ __metaclass__ = type
 
 import ipaddress
 import os
-import tempfile
 
+from ansible_collections.redisops.sentinel.plugins.module_utils.files import write_file
 from ansible_collections.redisops.sentinel.plugins.module_utils.tls_files import (
     BACKDATE,
     DAY,
@@ -118,26 +118,6 @@ def build_leaf(name, ca_cert, ca_key, key, ip_addresses=(), dns_names=(), start=
     if alt_names:
         builder = builder.add_extension(x509.SubjectAlternativeName(alt_names), critical=False)
     return builder.sign(ca_key, hashes.SHA256())
-
-
-# Files
-
-
-def write_file(path, data, mode):
-    """Replace path with data, atomically, with mode; the content never exists with a wider mode."""
-    directory = os.path.dirname(path) or '.'
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path))
-    try:
-        os.fchmod(handle, mode)
-        with os.fdopen(handle, 'wb') as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 # Planning

@@ -105,6 +105,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.redisops.sentinel.plugins.module_utils.kernel import (
     OVERCOMMIT,
     SOMAXCONN,
+    SYSCTL_FILE,
+    TMPFILES_FILE,
     THP_NAME,
     THP_PATH,
     KernelError,
@@ -118,7 +120,7 @@ from ansible_collections.redisops.sentinel.plugins.module_utils.kernel import (
     sysctl_path,
     wanted_settings,
     why_not_writable,
-    write_file,
+    write_text,
     write_value,
 )
 
@@ -131,8 +133,8 @@ def argument_spec():
         overcommit_memory=dict(type='bool', default=True),
         somaxconn=dict(type='int', default=511),
         transparent_hugepage=dict(type='str', choices=['madvise', 'never', 'keep'], default='madvise'),
-        sysctl_file=dict(type='path', default='/etc/sysctl.d/60-redisops-sentinel.conf'),
-        tmpfiles_file=dict(type='path', default='/etc/tmpfiles.d/redisops-sentinel-thp.conf'),
+        sysctl_file=dict(type='path', default=SYSCTL_FILE),
+        tmpfiles_file=dict(type='path', default=TMPFILES_FILE),
     )
 
 
@@ -182,7 +184,7 @@ def present(params, check_mode):
             else:
                 if not os.path.isdir(os.path.dirname(path)):
                     os.makedirs(os.path.dirname(path), 0o755)
-                write_file(path, new_text)
+                write_text(path, new_text)
     set_names = set(setting.name for setting in to_set)
     reported = [dict(name=setting.name, path=setting.path, before=setting.current,
                      after=setting.wanted if setting.name in set_names else setting.current)

@@ -14,9 +14,9 @@ __metaclass__ = type
 
 import json
 import re
-import socket
 
 from ansible_collections.redisops.sentinel.plugins.module_utils import acl
+from ansible_collections.redisops.sentinel.plugins.module_utils.addresses import looks_like_ip
 
 # Sentinel rewrites its own config file (at its first start, on SENTINEL SET,
 # after every failover) and writes "sentinel auth-pass <name> <password>"
@@ -212,7 +212,7 @@ def address_errors(values):
     if not values['redis_hostname']:
         errors.append('redis_hostnames is on and redis_hostname is empty: give this host its name.')
     for name in ('redis_hostname', 'redis_announce_ip', 'sentinel_announce_ip'):
-        if values[name] and is_ip_address(values[name]):
+        if values[name] and looks_like_ip('%s' % values[name]):
             errors.append('redis_hostnames is on and %s is the address %s: the Sentinel docs say to use host names '
                           'everywhere and never mix them with addresses; give a host name, or turn redis_hostnames '
                           'off.' % (name, values[name]))
@@ -221,16 +221,6 @@ def address_errors(values):
                       'the names the instances announce. Remove sentinel_resolve_hostnames (it follows '
                       'redis_hostnames).')
     return errors
-
-
-def is_ip_address(text):
-    for family in (socket.AF_INET, socket.AF_INET6):
-        try:
-            socket.inet_pton(family, '%s' % text)
-            return True
-        except (OSError, ValueError):
-            pass
-    return False
 
 
 def hostnames_mix_errors(settings):
