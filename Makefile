@@ -89,13 +89,16 @@ test-collection: test-venv importer-venv
 ## Modules against real redis-server and redis-sentinel processes on loopback,
 ## on two workers (each test starts its own servers on free ports; a file's tests
 ## stay on one worker). MODULE_WORKERS=0 runs them in this process.
+## MODULE_TESTS and ROLE_TESTS take pytest's arguments (files, --ignore=...) for a part of them.
 MODULE_WORKERS ?= 2
+MODULE_TESTS ?= tests/modules
 test-modules: test-venv prerequisites
-	$(BIN)/pytest -n $(MODULE_WORKERS) --dist loadfile tests/modules
+	$(BIN)/pytest -n $(MODULE_WORKERS) --dist loadfile $(MODULE_TESTS)
 
 ## Roles and playbooks: real builds and deployments on this machine.
+ROLE_TESTS ?= tests/roles
 test-roles: test-venv prerequisites
-	$(BIN)/pytest tests/roles
+	$(BIN)/pytest $(ROLE_TESTS)
 
 ## Molecule scenarios: separate hosts as podman containers, real failovers.
 ## SCENARIOS=default runs one (or a few, space-separated).

@@ -147,6 +147,11 @@ def loopback_cluster(name, data, sentinels, collections_path, source_vars, build
         'redis_password': '%s-%s' % (name, secrets.token_hex(12)),
         'redis_install_root': str(root / 'opt'),
         'redis_bin_link_dir': str(root / 'bin'),
+        # The machine's kernel settings belong to the local default's tests (tests/support/local_default.py
+        # checks them and that its removal takes them back), which run beside these under make test: a
+        # second install root taking them back (or repairing them) behind the other's back would make
+        # either's re-run report a change.
+        'redis_kernel_settings': False,
     }
     variables.update(extra_vars or {})
     inventory = work / 'hosts.yml'
