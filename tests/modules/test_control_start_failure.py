@@ -16,9 +16,9 @@ import time
 import pytest
 
 from tests.support.paths import BIN
-from tests.support.servers import free_port
+from tests.support.servers import PACKAGED_BINARIES, free_port
 
-DEBIAN_REDIS = '/usr/bin/redis-server'
+DEBIAN_REDIS = os.path.join(PACKAGED_BINARIES, 'redis-server')
 START_TIMEOUT = 30
 
 

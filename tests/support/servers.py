@@ -14,8 +14,15 @@ PASSWORD = 'Pa55-word-for-tests-7f3c'
 WRONG_PASSWORD = 'not-the-password-91ab'
 
 
+# Debian's packages (scripts/install-test-prerequisites), not whatever PATH finds first: a
+# deployment on this machine links /usr/local/bin/redis-server to its own build, and a test's
+# server running from it would count as one of that deployment's instances (its removal would
+# then keep the build and the kernel settings).
+PACKAGED_BINARIES = '/usr/bin'
+
+
 def binary(name):
-    path = shutil.which(name)
+    path = shutil.which(name, path=PACKAGED_BINARIES)
     if path is None:
         pytest.fail('%s is not installed: run `make test`, whose setup installs it' % name)
     return path
